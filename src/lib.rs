@@ -5,6 +5,7 @@
 pub mod analyze;
 pub mod corpus;
 pub mod error;
+pub mod report;
 pub mod vectorize;
 
 pub use crate::error::{Error, ParamError, Result};

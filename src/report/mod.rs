@@ -1,0 +1,6 @@
+//! Reports: what topica writes for people and other tools, and how it writes
+//! files (whole or not at all).
+
+mod atomic;
+
+pub use self::atomic::write_atomically;

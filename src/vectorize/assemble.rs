@@ -1,0 +1,162 @@
+//! Assembling the sparse matrix from counted chunks: maps each chunk's local
+//! features to columns, weighs each count, normalises each row, in parallel,
+//! straight into the final CSR arrays.
+//!
+//! Two passes: the first sizes every row (cheap: no weighting), so the final
+//! arrays are allocated once at their exact size and filled in place; the
+//! counts and the finished matrix are never both copied.
+
+use rayon::prelude::*;
+use sprs::CsMat;
+
+use super::count::{ChunkCounts, NONE};
+use super::matrix::Real;
+use super::params::Norm;
+
+/// Where a chunk's local features go.
+pub(crate) struct ColumnMap {
+    /// Local feature id -> column, or [`NONE`] to drop it.
+    pub columns: Vec<u32>,
+    /// Local feature id -> whether its count is negated (signed hashing).
+    pub negative: Option<Vec<bool>>,
+}
+
+impl ColumnMap {
+    /// A map without signs.
+    pub fn unsigned(columns: Vec<u32>) -> Self {
+        ColumnMap { columns, negative: None }
+    }
+}
+
+/// How values are computed from a row's merged `(column, count)` pairs.
+pub(crate) trait Weighting<T>: Sync {
+    /// Whether a merged count is stored at all (hashing drops sums that cancel).
+    fn keeps(&self, count: i64) -> bool;
+    /// The stored value of `count` occurrences in `column`.
+    fn weight(&self, column: u32, count: i64) -> T;
+}
+
+/// Builds the `(n_documents, n_columns)` CSR matrix.
+pub(crate) fn assemble<T: Real>(
+    chunks: &[ChunkCounts],
+    maps: &[ColumnMap],
+    n_columns: usize,
+    weighting: &impl Weighting<T>,
+    norm: Option<Norm>,
+) -> CsMat<T> {
+    // Pass 1: the size of every row.
+    let row_sizes: Vec<Vec<usize>> = chunks
+        .par_iter()
+        .zip(maps)
+        .map(|(chunk, map)| {
+            let mut pairs = Vec::new();
+            (0..chunk.n_documents())
+                .map(|d| {
+                    merged_pairs(chunk, map, d, &mut pairs);
+                    pairs.iter().filter(|&&(_, count)| weighting.keeps(count)).count()
+                })
+                .collect()
+        })
+        .collect();
+    let n_documents: usize = row_sizes.iter().map(Vec::len).sum();
+    let mut indptr = Vec::with_capacity(n_documents + 1);
+    indptr.push(0);
+    for &size in row_sizes.iter().flatten() {
+        indptr.push(indptr.last().copied().unwrap_or(0) + size);
+    }
+    let nnz = *indptr.last().expect("indptr starts with 0");
+    let mut indices = vec![0usize; nnz];
+    let mut data = vec![T::zero(); nnz];
+
+    // Pass 2: fill each chunk's slice of the arrays.
+    let mut slices = Vec::with_capacity(chunks.len());
+    let (mut rest_indices, mut rest_data) = (&mut indices[..], &mut data[..]);
+    for sizes in &row_sizes {
+        let len: usize = sizes.iter().sum();
+        let (i, ri) = rest_indices.split_at_mut(len);
+        let (v, rv) = rest_data.split_at_mut(len);
+        slices.push((i, v));
+        (rest_indices, rest_data) = (ri, rv);
+    }
+    chunks.par_iter().zip(maps).zip(slices).for_each(|((chunk, map), (indices, data))| {
+        let mut pairs = Vec::new();
+        let mut at = 0;
+        for d in 0..chunk.n_documents() {
+            merged_pairs(chunk, map, d, &mut pairs);
+            let start = at;
+            for &(column, count) in &pairs {
+                if weighting.keeps(count) {
+                    indices[at] = column as usize;
+                    data[at] = weighting.weight(column, count);
+                    at += 1;
+                }
+            }
+            normalize(&mut data[start..at], norm);
+        }
+    });
+    CsMat::new((n_documents, n_columns), indptr, indices, data)
+}
+
+/// The `(column, signed count)` pairs of document `d`, sorted by column, with
+/// features that share a column summed and dropped features left out.
+fn merged_pairs(chunk: &ChunkCounts, map: &ColumnMap, d: usize, pairs: &mut Vec<(u32, i64)>) {
+    pairs.clear();
+    for e in chunk.document(d) {
+        let column = map.columns[e.feature as usize];
+        if column == NONE {
+            continue;
+        }
+        let negative = map.negative.as_ref().is_some_and(|n| n[e.feature as usize]);
+        let count = if negative { -i64::from(e.count) } else { i64::from(e.count) };
+        pairs.push((column, count));
+    }
+    pairs.sort_unstable_by_key(|&(column, _)| column);
+    pairs.dedup_by(|next, kept| {
+        if next.0 == kept.0 {
+            kept.1 += next.1;
+            true
+        } else {
+            false
+        }
+    });
+}
+
+/// Normalises one row in place, as scikit-learn's `normalize`:
+///
+/// ```text
+/// l2:  x_i / sqrt(sum_j x_j^2)     (squares in the value type, sum in f64)
+/// l1:  x_i / sum_j |x_j|
+/// ```
+///
+/// A row whose norm is zero (no terms) is left as it is.
+pub(crate) fn normalize<T: Real>(row: &mut [T], norm: Option<Norm>) {
+    let total = match norm {
+        None => return,
+        Some(Norm::L2) => row.iter().map(|&x| (x * x).widen()).sum::<f64>().sqrt(),
+        Some(Norm::L1) => row.iter().map(|&x| x.abs().widen()).sum::<f64>(),
+    };
+    if total == 0.0 {
+        return;
+    }
+    for x in row {
+        *x = T::narrow(x.widen() / total);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn l2_rows_have_unit_length_and_empty_rows_stay_empty() {
+        let mut row = [3.0f64, 4.0];
+        normalize(&mut row, Some(Norm::L2));
+        assert_eq!(row, [0.6, 0.8]);
+        let mut row = [1.0f32, -3.0];
+        normalize(&mut row, Some(Norm::L1));
+        assert_eq!(row, [0.25, -0.75]);
+        let mut zero = [0.0f64; 2];
+        normalize(&mut zero, Some(Norm::L2));
+        assert_eq!(zero, [0.0, 0.0]);
+    }
+}

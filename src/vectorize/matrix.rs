@@ -1,0 +1,167 @@
+//! The document-term matrix: sparse CSR values with the vocabulary that names
+//! their columns, and its writers (Matrix Market, vocabulary lists).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use ndarray::Array2;
+use sprs::CsMat;
+
+use super::Vocabulary;
+use crate::error::Result;
+use crate::report::write_atomically;
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for f64 {}
+}
+
+/// The floating-point types a matrix can hold: `f64` (the default, as in
+/// scikit-learn) or `f32` (half the memory).
+pub trait Real:
+    num_traits::Float
+    + num_traits::FromPrimitive
+    + Default
+    + Send
+    + Sync
+    + std::fmt::Debug
+    + std::fmt::Display
+    + sprs::num_kinds::PrimitiveKind
+    + sealed::Sealed
+    + 'static
+{
+    /// The name scikit-learn gives the type (`float64`, `float32`).
+    const NAME: &'static str;
+
+    /// `x` rounded to this type.
+    fn narrow(x: f64) -> Self;
+
+    /// `self` as an `f64`, exactly.
+    fn widen(self) -> f64;
+}
+
+impl Real for f64 {
+    const NAME: &'static str = "float64";
+
+    #[inline]
+    fn narrow(x: f64) -> Self {
+        x
+    }
+
+    #[inline]
+    fn widen(self) -> f64 {
+        self
+    }
+}
+
+impl Real for f32 {
+    const NAME: &'static str = "float32";
+
+    #[inline]
+    fn narrow(x: f64) -> Self {
+        x as f32
+    }
+
+    #[inline]
+    fn widen(self) -> f64 {
+        self as f64
+    }
+}
+
+/// Writes `matrix` in Matrix Market coordinate format (1-based, real,
+/// general), readable by `scipy.io.mmread`, atomically. Values are written in
+/// the shortest form that reads back to the same number.
+pub fn write_matrix_market<T: Real>(path: impl AsRef<Path>, matrix: &CsMat<T>) -> Result<()> {
+    write_atomically(path, |w| {
+        writeln!(w, "%%MatrixMarket matrix coordinate real general")?;
+        writeln!(w, "% written by topica {}", env!("CARGO_PKG_VERSION"))?;
+        writeln!(w, "{} {} {}", matrix.rows(), matrix.cols(), matrix.nnz())?;
+        for (row, vec) in matrix.outer_iterator().enumerate() {
+            for (col, value) in vec.iter() {
+                writeln!(w, "{} {} {}", row + 1, col + 1, value)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Rows are documents, columns are terms: the output of a fitted
+/// [`TfidfVectorizer`](super::TfidfVectorizer), which keeps its vocabulary so
+/// that later stages (topic labels) can name terms.
+///
+/// Shape `(n_documents, n_terms)`; CSR with sorted column indices and no
+/// explicit zeros.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocTermMatrix<T: Real = f64> {
+    matrix: CsMat<T>,
+    vocabulary: Arc<Vocabulary>,
+}
+
+impl<T: Real> DocTermMatrix<T> {
+    /// Joins a matrix and the vocabulary naming its columns.
+    ///
+    /// # Panics
+    /// When the matrix is not CSR or its column count differs from the
+    /// vocabulary's length.
+    pub fn new(matrix: CsMat<T>, vocabulary: Arc<Vocabulary>) -> Self {
+        assert!(matrix.is_csr(), "a document-term matrix is CSR");
+        assert_eq!(matrix.cols(), vocabulary.len(), "one column per term");
+        DocTermMatrix { matrix, vocabulary }
+    }
+
+    /// The sparse values.
+    pub fn matrix(&self) -> &CsMat<T> {
+        &self.matrix
+    }
+
+    /// The vocabulary naming the columns.
+    pub fn vocabulary(&self) -> &Arc<Vocabulary> {
+        &self.vocabulary
+    }
+
+    /// The matrix and the vocabulary.
+    pub fn into_parts(self) -> (CsMat<T>, Arc<Vocabulary>) {
+        (self.matrix, self.vocabulary)
+    }
+
+    /// `(n_documents, n_terms)`.
+    pub fn shape(&self) -> (usize, usize) {
+        self.matrix.shape()
+    }
+
+    /// The number of rows.
+    pub fn n_documents(&self) -> usize {
+        self.matrix.rows()
+    }
+
+    /// The number of columns.
+    pub fn n_terms(&self) -> usize {
+        self.matrix.cols()
+    }
+
+    /// The number of stored (non-zero) values.
+    pub fn nnz(&self) -> usize {
+        self.matrix.nnz()
+    }
+
+    /// A dense copy, `(n_documents, n_terms)`: mind the memory.
+    pub fn to_dense(&self) -> Array2<T> {
+        self.matrix.to_dense()
+    }
+
+    /// Writes the values in Matrix Market format (see [`write_matrix_market`]).
+    pub fn write_matrix_market(&self, path: impl AsRef<Path>) -> Result<()> {
+        write_matrix_market(path, &self.matrix)
+    }
+
+    /// Writes the vocabulary, one term per line in column order, atomically.
+    pub fn write_vocabulary(&self, path: impl AsRef<Path>) -> Result<()> {
+        write_atomically(path, |w| {
+            for term in self.vocabulary.terms() {
+                writeln!(w, "{term}")?;
+            }
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,485 @@
+//! The TF-IDF vectorizer: scikit-learn's `TfidfVectorizer` (a
+//! `CountVectorizer` followed by a `TfidfTransformer`), to the letter.
+//!
+//! # Example
+//! ```
+//! use topica::vectorize::TfidfVectorizer;
+//!
+//! let docs = ["Musk posts on X", "The Home Office monitors posts", "Grok images on X"];
+//! let (model, x) = TfidfVectorizer::params().fit_transform(&docs).unwrap();
+//! assert_eq!(x.shape(), (3, 9));
+//! assert_eq!(model.vocabulary().terms()[..3], ["grok", "home", "images"]);
+//! // Each row has unit length.
+//! let row = x.matrix().outer_view(0).unwrap();
+//! assert!((row.dot(&row) - 1.0).abs() < 1e-12);
+//! // New documents use the frozen vocabulary and idf.
+//! let y = model.transform(&["posts about Grok, and nothing else"]);
+//! assert_eq!(y.nnz(), 2);
+//! ```
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::assemble::{ColumnMap, Weighting, assemble};
+use super::count::{ChunkCounts, NONE, count};
+use super::matrix::{DocTermMatrix, Real};
+use super::params::TfidfParams;
+use super::vocabulary::Vocabulary;
+use crate::analyze::Analyzer;
+use crate::error::{Error, Result};
+
+/// A fitted TF-IDF vectorizer: its parameters, vocabulary and document
+/// frequencies. Fit one with [`TfidfVectorizer::params`], save it with
+/// [`save`](TfidfVectorizer::save).
+///
+/// The weight of term `t` in document `d`:
+///
+/// ```text
+/// tf(t, d)   = count of t in d              (1 if binary and t occurs)
+///            -> 1 + ln(tf)                  if sublinear_tf
+/// idf(t)     = ln((1 + n) / (1 + df(t))) + 1   if smooth_idf (the default)
+///            = ln(n / df(t)) + 1               otherwise
+/// w(t, d)    = tf(t, d) * idf(t)            (tf alone if not use_idf)
+/// row        -> row / ||row||               per norm (l2 by default)
+/// ```
+///
+/// where `n` is the number of documents fitted and `df(t)` the number of them
+/// containing `t`. For `f32` output every step runs in `f32` as scikit-learn's
+/// `dtype=np.float32` does (norms are summed in `f64` by both).
+#[derive(Debug, Clone)]
+pub struct TfidfVectorizer {
+    pub(crate) params: TfidfParams,
+    pub(crate) analyzer: Analyzer,
+    pub(crate) vocabulary: Arc<Vocabulary>,
+    pub(crate) n_documents: usize,
+    pub(crate) document_frequency: Vec<u64>,
+    /// `idf(t)` in `f64`, by column; empty when `use_idf` is off.
+    pub(crate) idf: Vec<f64>,
+}
+
+impl TfidfVectorizer {
+    /// scikit-learn's defaults, to adjust and then fit.
+    pub fn params() -> TfidfParams {
+        TfidfParams::default()
+    }
+
+    /// The parameters it was fitted with.
+    pub fn get_params(&self) -> &TfidfParams {
+        &self.params
+    }
+
+    /// The analyzer it tokenizes with.
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    /// The vocabulary, in column order.
+    pub fn vocabulary(&self) -> &Arc<Vocabulary> {
+        &self.vocabulary
+    }
+
+    /// The number of documents it was fitted on.
+    pub fn n_documents(&self) -> usize {
+        self.n_documents
+    }
+
+    /// The number of fitted documents containing each term, by column.
+    pub fn document_frequency(&self) -> &[u64] {
+        &self.document_frequency
+    }
+
+    /// The inverse document frequency of each term, by column (scikit-learn's
+    /// `idf_`), or `None` when `use_idf` is off.
+    pub fn idf(&self) -> Option<&[f64]> {
+        self.params.use_idf.then_some(&self.idf[..])
+    }
+
+    /// The TF-IDF matrix of `docs`, with the fitted vocabulary and idf: terms
+    /// not in the vocabulary are ignored.
+    pub fn transform<S: AsRef<str> + Sync>(&self, docs: &[S]) -> DocTermMatrix<f64> {
+        self.transform_as(docs)
+    }
+
+    /// [`transform`](Self::transform), with `f32` values.
+    pub fn transform_f32<S: AsRef<str> + Sync>(&self, docs: &[S]) -> DocTermMatrix<f32> {
+        self.transform_as(docs)
+    }
+
+    /// [`transform`](Self::transform), with values of type `T`.
+    pub fn transform_as<T: Real, S: AsRef<str> + Sync>(&self, docs: &[S]) -> DocTermMatrix<T> {
+        let chunks = count(&self.analyzer, docs);
+        let maps: Vec<ColumnMap> = chunks
+            .par_iter()
+            .map(|chunk| {
+                ColumnMap::unsigned(
+                    chunk
+                        .features
+                        .iter()
+                        .map(|f| self.vocabulary.get(f).map_or(NONE, |c| c as u32))
+                        .collect(),
+                )
+            })
+            .collect();
+        self.assemble(&chunks, &maps)
+    }
+
+    fn assemble<T: Real>(&self, chunks: &[ChunkCounts], maps: &[ColumnMap]) -> DocTermMatrix<T> {
+        let weights = TfidfWeights::<T>::new(self);
+        let matrix = assemble(chunks, maps, self.vocabulary.len(), &weights, self.params.norm);
+        DocTermMatrix::new(matrix, Arc::clone(&self.vocabulary))
+    }
+
+    /// `idf(t)` computed in `T`, as scikit-learn computes `idf_` in the dtype.
+    pub(crate) fn idf_as<T: Real>(&self) -> Vec<T> {
+        let smooth = u64::from(self.params.smooth_idf);
+        let n = T::from_u64(self.n_documents as u64 + smooth).expect("a count fits a float");
+        self.document_frequency
+            .iter()
+            .map(|&df| {
+                let df = T::from_u64(df + smooth).expect("a count fits a float");
+                (n / df).ln() + T::one()
+            })
+            .collect()
+    }
+}
+
+impl TfidfParams {
+    /// Learns the vocabulary and idf of `docs`.
+    ///
+    /// Fails on invalid parameters ([`TfidfParams::check`]), on `min_df` and
+    /// `max_df` that cross for this number of documents, and when no term is
+    /// left (no term at all, or none after pruning).
+    pub fn fit<S: AsRef<str> + Sync>(&self, docs: &[S]) -> Result<TfidfVectorizer> {
+        self.fit_counts(docs).map(|(model, _, _)| model)
+    }
+
+    /// [`fit`](Self::fit) then [`TfidfVectorizer::transform`] of the same
+    /// documents (with identical results), counting them only once.
+    pub fn fit_transform<S: AsRef<str> + Sync>(&self, docs: &[S]) -> Result<(TfidfVectorizer, DocTermMatrix<f64>)> {
+        self.fit_transform_as(docs)
+    }
+
+    /// [`fit_transform`](Self::fit_transform), with values of type `T`.
+    pub fn fit_transform_as<T: Real, S: AsRef<str> + Sync>(
+        &self,
+        docs: &[S],
+    ) -> Result<(TfidfVectorizer, DocTermMatrix<T>)> {
+        let (model, chunks, maps) = self.fit_counts(docs)?;
+        let matrix = model.assemble(&chunks, &maps);
+        Ok((model, matrix))
+    }
+
+    /// Counts `docs`, learns the vocabulary and returns the model with the
+    /// counts and their column maps.
+    fn fit_counts<S: AsRef<str> + Sync>(
+        &self,
+        docs: &[S],
+    ) -> Result<(TfidfVectorizer, Vec<ChunkCounts>, Vec<ColumnMap>)> {
+        self.check()?;
+        let analyzer = self.analysis.build()?;
+        let n_documents = docs.len();
+        let mut chunks = count(&analyzer, docs);
+
+        let (terms, columns, document_frequency) = match &self.vocabulary {
+            Some(fixed) => {
+                let vocabulary = Vocabulary::new(fixed.clone());
+                let columns: Vec<Vec<u32>> = chunks
+                    .par_iter()
+                    .map(|c| c.features.iter().map(|f| vocabulary.get(f).map_or(NONE, |i| i as u32)).collect())
+                    .collect();
+                let df = column_document_frequency(&chunks, &columns, fixed.len());
+                (fixed.clone(), columns, df)
+            }
+            None => {
+                let (terms, global) = merge_vocabularies(&mut chunks);
+                if terms.is_empty() {
+                    return Err(Error::Fit(
+                        "empty vocabulary: the documents contain no terms (perhaps only stop words)".into(),
+                    ));
+                }
+                let (kept, columns) = self.prune(&chunks, &global, &terms, n_documents)?;
+                let df = column_document_frequency(&chunks, &columns, kept.len());
+                (kept, columns, df)
+            }
+        };
+        for chunk in &mut chunks {
+            chunk.features = Vec::new();
+        }
+        let mut model = TfidfVectorizer {
+            params: self.clone(),
+            analyzer,
+            vocabulary: Arc::new(Vocabulary::new(terms)),
+            n_documents,
+            document_frequency,
+            idf: Vec::new(),
+        };
+        if self.use_idf {
+            model.idf = model.idf_as::<f64>();
+        }
+        Ok((model, chunks, columns.into_iter().map(ColumnMap::unsigned).collect()))
+    }
+
+    /// Applies `min_df`, `max_df` and `max_features` to the merged vocabulary:
+    /// returns the kept terms and each chunk's local-feature -> column map.
+    fn prune(
+        &self,
+        chunks: &[ChunkCounts],
+        global: &[Vec<u32>],
+        terms: &[String],
+        n_documents: usize,
+    ) -> Result<(Vec<String>, Vec<Vec<u32>>)> {
+        let (low, high) = self.df_bounds(n_documents)?;
+        let n_terms = terms.len();
+        let mut df = vec![0u64; n_terms];
+        let mut total = vec![0u64; n_terms];
+        for (chunk, map) in chunks.iter().zip(global) {
+            for e in &chunk.entries {
+                let g = map[e.feature as usize] as usize;
+                df[g] += 1;
+                total[g] += if self.binary { 1 } else { u64::from(e.count) };
+            }
+        }
+        let mut keep: Vec<bool> = df.iter().map(|&d| d as f64 >= low && d as f64 <= high).collect();
+        if let Some(limit) = self.max_features {
+            let mut candidates: Vec<usize> = (0..n_terms).filter(|&g| keep[g]).collect();
+            if candidates.len() > limit {
+                // Highest total count first; ties keep the term that sorts first.
+                candidates.sort_by_key(|&g| (std::cmp::Reverse(total[g]), g));
+                keep.fill(false);
+                for &g in &candidates[..limit] {
+                    keep[g] = true;
+                }
+            }
+        }
+        let mut column_of = vec![NONE; n_terms];
+        let mut kept = Vec::new();
+        for g in 0..n_terms {
+            if keep[g] {
+                column_of[g] = kept.len() as u32;
+                kept.push(terms[g].clone());
+            }
+        }
+        if kept.is_empty() {
+            return Err(Error::Fit(format!(
+                "after pruning, no terms remain (min_df={}, max_df={}, {} documents, {n_terms} terms before \
+                 pruning); try a lower min_df or a higher max_df",
+                self.min_df, self.max_df, n_documents
+            )));
+        }
+        let columns = global
+            .par_iter()
+            .map(|map| map.iter().map(|&g| column_of[g as usize]).collect())
+            .collect();
+        Ok((kept, columns))
+    }
+}
+
+/// Document frequency by column: each entry is one document containing its
+/// feature, and no two features of a chunk share a column.
+fn column_document_frequency(chunks: &[ChunkCounts], columns: &[Vec<u32>], n_columns: usize) -> Vec<u64> {
+    let mut df = vec![0u64; n_columns];
+    for (chunk, map) in chunks.iter().zip(columns) {
+        for e in &chunk.entries {
+            let c = map[e.feature as usize];
+            if c != NONE {
+                df[c as usize] += 1;
+            }
+        }
+    }
+    df
+}
+
+/// Merges the chunks' feature lists into one sorted vocabulary (Python's
+/// `sorted()`: code-point order, which is byte order in UTF-8). Returns the
+/// terms and, per chunk, each local feature's index among them. Moves the
+/// strings out of the chunks.
+fn merge_vocabularies(chunks: &mut [ChunkCounts]) -> (Vec<String>, Vec<Vec<u32>>) {
+    let orders: Vec<Vec<u32>> = chunks
+        .par_iter()
+        .map(|c| {
+            let mut order: Vec<u32> = (0..c.features.len() as u32).collect();
+            order.sort_unstable_by(|&a, &b| c.features[a as usize].cmp(&c.features[b as usize]));
+            order
+        })
+        .collect();
+    let mut maps: Vec<Vec<u32>> = chunks.iter().map(|c| vec![NONE; c.features.len()]).collect();
+    let mut heads = vec![0usize; chunks.len()];
+    let mut terms = Vec::with_capacity(chunks.iter().map(|c| c.features.len()).max().unwrap_or(0));
+    loop {
+        // The chunk whose next feature sorts first.
+        let mut best: Option<(usize, &str)> = None;
+        for (c, chunk) in chunks.iter().enumerate() {
+            if let Some(&local) = orders[c].get(heads[c]) {
+                let s = chunk.features[local as usize].as_str();
+                if best.is_none_or(|(_, b)| s < b) {
+                    best = Some((c, s));
+                }
+            }
+        }
+        let Some((first, _)) = best else { break };
+        let id = terms.len() as u32;
+        let term = std::mem::take(&mut chunks[first].features[orders[first][heads[first]] as usize]);
+        maps[first][orders[first][heads[first]] as usize] = id;
+        heads[first] += 1;
+        for c in 0..chunks.len() {
+            if let Some(&local) = orders[c].get(heads[c]) {
+                if chunks[c].features[local as usize] == term {
+                    maps[c][local as usize] = id;
+                    chunks[c].features[local as usize] = String::new();
+                    heads[c] += 1;
+                }
+            }
+        }
+        terms.push(term);
+    }
+    (terms, maps)
+}
+
+/// TF-IDF weights in `T`.
+struct TfidfWeights<T> {
+    binary: bool,
+    sublinear: bool,
+    idf: Option<Vec<T>>,
+}
+
+impl<T: Real> TfidfWeights<T> {
+    fn new(model: &TfidfVectorizer) -> Self {
+        TfidfWeights {
+            binary: model.params.binary,
+            sublinear: model.params.sublinear_tf,
+            idf: model.params.use_idf.then(|| model.idf_as()),
+        }
+    }
+}
+
+impl<T: Real> Weighting<T> for TfidfWeights<T> {
+    #[inline]
+    fn keeps(&self, _count: i64) -> bool {
+        true
+    }
+
+    #[inline]
+    fn weight(&self, column: u32, count: i64) -> T {
+        let mut tf = if self.binary { T::one() } else { T::from_i64(count).expect("a count fits a float") };
+        if self.sublinear {
+            tf = tf.ln() + T::one();
+        }
+        match &self.idf {
+            Some(idf) => tf * idf[column as usize],
+            None => tf,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vectorize::Norm;
+
+    const DOCS: &[&str] = &[
+        "The Home Office is monitoring the tweets of Elon Musk.",
+        "Musk called for a national inquiry into grooming gangs.",
+        "Grok, X's AI tool, made sexualised images.",
+        "",
+        "Ministers rejected calls for a boycott of X.",
+    ];
+
+    fn row(x: &DocTermMatrix, r: usize) -> Vec<(String, f64)> {
+        x.matrix()
+            .outer_view(r)
+            .unwrap()
+            .iter()
+            .map(|(c, &v)| (x.vocabulary().term(c).to_string(), v))
+            .collect()
+    }
+
+    #[test]
+    fn vocabulary_is_sorted_and_rows_are_unit_length() {
+        let (model, x) = TfidfVectorizer::params().fit_transform(DOCS).unwrap();
+        let terms = model.vocabulary().terms();
+        assert!(terms.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(x.n_documents(), 5);
+        for r in [0, 1, 2, 4] {
+            let norm: f64 = row(&x, r).iter().map(|(_, v)| v * v).sum();
+            assert!((norm - 1.0).abs() < 1e-12);
+        }
+        assert!(row(&x, 3).is_empty(), "an empty document is an empty row");
+    }
+
+    #[test]
+    fn idf_follows_the_smoothed_formula() {
+        let model = TfidfVectorizer::params().fit(DOCS).unwrap();
+        let musk = model.vocabulary().get("musk").unwrap();
+        assert_eq!(model.document_frequency()[musk], 2);
+        let expected = ((1.0 + 5.0) / (1.0 + 2.0f64)).ln() + 1.0;
+        assert_eq!(model.idf().unwrap()[musk], expected);
+        let raw = TfidfVectorizer::params().smooth_idf(false).fit(DOCS).unwrap();
+        assert_eq!(raw.idf().unwrap()[musk], (5.0 / 2.0f64).ln() + 1.0);
+    }
+
+    #[test]
+    fn fit_transform_equals_fit_then_transform() {
+        for params in [
+            TfidfVectorizer::params(),
+            TfidfVectorizer::params().sublinear_tf(true).ngram_range(1, 2).min_df(2u64),
+            TfidfVectorizer::params().binary(true).norm(Some(Norm::L1)).use_idf(false),
+        ] {
+            let docs: Vec<String> = DOCS.iter().cycle().take(40).map(|s| s.to_string()).collect();
+            let (model, x) = params.fit_transform(&docs).unwrap();
+            assert_eq!(model.transform(&docs), x);
+        }
+    }
+
+    #[test]
+    fn pruning_respects_min_df_and_max_df() {
+        let (model, _) = TfidfVectorizer::params().min_df(2u64).fit_transform(DOCS).unwrap();
+        // "the" occurs twice, but in one document: df counts documents.
+        assert_eq!(model.vocabulary().terms(), ["for", "musk", "of"]);
+        let (model, _) = TfidfVectorizer::params().max_df(1u64).fit_transform(DOCS).unwrap();
+        assert!(model.vocabulary().get("musk").is_none());
+        assert!(model.vocabulary().get("grok").is_some());
+    }
+
+    #[test]
+    fn max_features_keeps_the_most_frequent_with_ties_in_term_order() {
+        let model = TfidfVectorizer::params().max_features(Some(3)).fit(DOCS).unwrap();
+        // Four terms occur twice ("for", "musk", "of", "the"): the first three in term order.
+        assert_eq!(model.vocabulary().terms(), ["for", "musk", "of"]);
+    }
+
+    #[test]
+    fn a_fixed_vocabulary_keeps_its_order() {
+        let terms = vec!["x_unused".to_string(), "musk".to_string(), "grok".to_string()];
+        let (model, x) = TfidfVectorizer::params().vocabulary(Some(terms.clone())).fit_transform(DOCS).unwrap();
+        assert_eq!(model.vocabulary().terms(), &terms[..]);
+        assert_eq!(model.document_frequency(), [0, 2, 1]);
+        assert_eq!(row(&x, 2), [("grok".to_string(), 1.0)]);
+    }
+
+    #[test]
+    fn only_stop_words_is_an_empty_vocabulary() {
+        let e = TfidfVectorizer::params()
+            .stop_words(Some(crate::analyze::StopWordList::English))
+            .fit(&["the and of", "it is"])
+            .unwrap_err();
+        assert!(e.to_string().contains("empty vocabulary"), "{e}");
+    }
+
+    #[test]
+    fn pruning_everything_says_what_to_change() {
+        let e = TfidfVectorizer::params().min_df(2u64).fit(&["aa bb", "cc dd", "ee"]).unwrap_err();
+        assert!(e.to_string().contains("no terms remain"), "{e}");
+        assert!(e.to_string().contains("try a lower min_df"), "{e}");
+    }
+
+    #[test]
+    fn f32_output_matches_f64_to_single_precision() {
+        let (_, x64) = TfidfVectorizer::params().sublinear_tf(true).fit_transform(DOCS).unwrap();
+        let (_, x32) = TfidfVectorizer::params().sublinear_tf(true).fit_transform_as::<f32, _>(DOCS).unwrap();
+        assert_eq!(x64.matrix().indices(), x32.matrix().indices());
+        for (a, b) in x64.matrix().data().iter().zip(x32.matrix().data()) {
+            assert!((a - f64::from(*b)).abs() < 1e-6);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! The vocabulary: terms in column order, with a lookup from term to column.
+
+use std::hash::BuildHasher;
+use std::sync::OnceLock;
+
+use hashbrown::{DefaultHashBuilder, HashTable};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The terms of a document-term matrix in column order (sorted, as in
+/// scikit-learn, unless a fixed vocabulary was given).
+///
+/// # Example
+/// ```
+/// use topica::vectorize::Vocabulary;
+///
+/// let vocabulary = Vocabulary::new(vec!["grok".into(), "musk".into()]);
+/// assert_eq!(vocabulary.get("musk"), Some(1));
+/// assert_eq!(vocabulary.term(0), "grok");
+/// assert_eq!(vocabulary.get("x"), None);
+/// ```
+#[derive(Default)]
+pub struct Vocabulary {
+    terms: Vec<String>,
+    /// Column indices, hashed by their term; built at the first lookup (fitting
+    /// and transforming the fitting corpus never need it).
+    index: OnceLock<(DefaultHashBuilder, HashTable<u32>)>,
+}
+
+impl Vocabulary {
+    /// A vocabulary of `terms`, in column order. Terms must be distinct.
+    pub fn new(terms: Vec<String>) -> Vocabulary {
+        debug_assert!(u32::try_from(terms.len()).is_ok());
+        Vocabulary {
+            terms,
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The terms, in column order.
+    pub fn terms(&self) -> &[String] {
+        &self.terms
+    }
+
+    /// The term of column `column`.
+    ///
+    /// # Panics
+    /// When `column >= self.len()`.
+    pub fn term(&self, column: usize) -> &str {
+        &self.terms[column]
+    }
+
+    /// The column of `term`, if it is in the vocabulary.
+    pub fn get(&self, term: &str) -> Option<usize> {
+        let (hasher, table) = self.index.get_or_init(|| {
+            let hasher = DefaultHashBuilder::default();
+            let mut table = HashTable::with_capacity(self.terms.len());
+            for (i, t) in self.terms.iter().enumerate() {
+                table.insert_unique(hasher.hash_one(t.as_str()), i as u32, |&j| {
+                    hasher.hash_one(self.terms[j as usize].as_str())
+                });
+            }
+            (hasher, table)
+        });
+        table
+            .find(hasher.hash_one(term), |&j| self.terms[j as usize] == term)
+            .map(|&j| j as usize)
+    }
+
+    /// The number of terms.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// Whether there are no terms.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+impl std::fmt::Debug for Vocabulary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vocabulary").field("len", &self.terms.len()).finish()
+    }
+}
+
+impl Clone for Vocabulary {
+    fn clone(&self) -> Self {
+        Vocabulary::new(self.terms.clone())
+    }
+}
+
+impl PartialEq for Vocabulary {
+    fn eq(&self, other: &Self) -> bool {
+        self.terms == other.terms
+    }
+}
+
+impl Serialize for Vocabulary {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.terms.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Vocabulary {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<String>::deserialize(deserializer).map(Vocabulary::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn looks_up_every_term() {
+        let terms: Vec<String> = (0..1000).map(|i| format!("t{i}")).collect();
+        let v = Vocabulary::new(terms.clone());
+        for (i, t) in terms.iter().enumerate() {
+            assert_eq!(v.get(t), Some(i));
+        }
+        assert_eq!(v.get("t1000"), None);
+        assert_eq!(v.len(), 1000);
+    }
+
+    #[test]
+    fn serializes_as_a_list() {
+        let v = Vocabulary::new(vec!["a".into(), "b".into()]);
+        let json = serde_json::to_string(&v).unwrap();
+        assert_eq!(json, r#"["a","b"]"#);
+        assert_eq!(serde_json::from_str::<Vocabulary>(&json).unwrap(), v);
+    }
+}
