@@ -36,7 +36,10 @@ impl StripAccents {
             return Cow::Borrowed(text);
         }
         Cow::Owned(match self {
-            StripAccents::Unicode => text.nfkd().filter(|&c| canonical_combining_class(c) == 0).collect(),
+            StripAccents::Unicode => text
+                .nfkd()
+                .filter(|&c| canonical_combining_class(c) == 0)
+                .collect(),
             StripAccents::Ascii => text.nfkd().filter(char::is_ascii).collect(),
         })
     }
@@ -49,7 +52,9 @@ impl std::str::FromStr for StripAccents {
         match s {
             "unicode" => Ok(StripAccents::Unicode),
             "ascii" => Ok(StripAccents::Ascii),
-            _ => Err(format!("unknown accent stripping `{s}` (expected unicode or ascii)")),
+            _ => Err(format!(
+                "unknown accent stripping `{s}` (expected unicode or ascii)"
+            )),
         }
     }
 }
@@ -60,7 +65,10 @@ mod tests {
 
     #[test]
     fn ascii_text_is_borrowed_unchanged() {
-        assert!(matches!(StripAccents::Unicode.strip("plain"), Cow::Borrowed("plain")));
+        assert!(matches!(
+            StripAccents::Unicode.strip("plain"),
+            Cow::Borrowed("plain")
+        ));
     }
 
     #[test]
@@ -78,6 +86,11 @@ mod tests {
     #[test]
     fn parses_its_names() {
         assert_eq!("ascii".parse::<StripAccents>(), Ok(StripAccents::Ascii));
-        assert!("latin".parse::<StripAccents>().unwrap_err().contains("unicode or ascii"));
+        assert!(
+            "latin"
+                .parse::<StripAccents>()
+                .unwrap_err()
+                .contains("unicode or ascii")
+        );
     }
 }

@@ -45,10 +45,10 @@ use serde::{Deserialize, Serialize};
 pub use self::accents::StripAccents;
 pub use self::lowercase::lowercase_into;
 pub use self::ngrams::word_ngrams;
+pub(crate) use self::ngrams::{char_ngrams, char_wb_ngrams, normalize_white_spaces};
 pub use self::stem::{Language, Stemmer};
 pub use self::stop_words::{StopWordList, StopWords};
 pub use self::tokenizer::{DEFAULT_TOKEN_PATTERN, Tokenizer};
-pub(crate) use self::ngrams::{char_ngrams, char_wb_ngrams, normalize_white_spaces};
 use crate::error::ParamError;
 
 /// The Unicode version of the Python whose `\w` the default tokenizer
@@ -78,7 +78,9 @@ impl std::str::FromStr for AnalyzerKind {
             "word" => Ok(AnalyzerKind::Word),
             "char" => Ok(AnalyzerKind::Char),
             "char_wb" | "char-wb" => Ok(AnalyzerKind::CharWb),
-            _ => Err(format!("unknown analyzer `{s}` (expected word, char or char_wb)")),
+            _ => Err(format!(
+                "unknown analyzer `{s}` (expected word, char or char_wb)"
+            )),
         }
     }
 }
@@ -198,7 +200,10 @@ impl AnalyzerParams {
     pub fn build(&self) -> Result<Analyzer, ParamError> {
         let (min_n, max_n) = self.ngram_range;
         if min_n == 0 {
-            return Err(ParamError::new("ngram_range", format!("({min_n}, {max_n}): n-grams must be at least 1 long")));
+            return Err(ParamError::new(
+                "ngram_range",
+                format!("({min_n}, {max_n}): n-grams must be at least 1 long"),
+            ));
         }
         if min_n > max_n {
             return Err(ParamError::new(
@@ -207,7 +212,11 @@ impl AnalyzerParams {
             ));
         }
         if self.analyzer != AnalyzerKind::Word {
-            let kind = if self.analyzer == AnalyzerKind::Char { "char" } else { "char_wb" };
+            let kind = if self.analyzer == AnalyzerKind::Char {
+                "char"
+            } else {
+                "char_wb"
+            };
             let unused = if self.stop_words.is_some() {
                 Some("stop_words")
             } else if self.stem.is_some() {
@@ -218,7 +227,10 @@ impl AnalyzerParams {
                 None
             };
             if let Some(name) = unused {
-                return Err(ParamError::new(name, format!("applies to the word analyzer only, not to analyzer={kind}")));
+                return Err(ParamError::new(
+                    name,
+                    format!("applies to the word analyzer only, not to analyzer={kind}"),
+                ));
             }
         }
         Ok(Analyzer {
@@ -241,7 +253,9 @@ pub struct Analyzer {
 
 impl Default for Analyzer {
     fn default() -> Self {
-        AnalyzerParams::default().build().expect("the defaults are valid")
+        AnalyzerParams::default()
+            .build()
+            .expect("the defaults are valid")
     }
 }
 
@@ -286,7 +300,11 @@ impl Analyzer {
     /// Lowercasing and accent stripping, the preprocessing of every analyzer.
     /// `buf` is scratch space reused across calls.
     pub(crate) fn preprocess<'a>(&self, text: &'a str, buf: &'a mut String) -> Cow<'a, str> {
-        let text = if self.params.lowercase { &*lowercase_into(text, buf) } else { text };
+        let text = if self.params.lowercase {
+            &*lowercase_into(text, buf)
+        } else {
+            text
+        };
         match self.params.strip_accents {
             Some(strip) => strip.strip(text),
             None => Cow::Borrowed(text),
@@ -312,6 +330,12 @@ impl Analyzer {
             Some(stemmer) => stemmer.stem(token),
             None => Cow::Borrowed(token),
         })
+    }
+
+    /// Whether stop words or stemming change tokens (else every token is a word).
+    #[inline]
+    pub(crate) fn filters_tokens(&self) -> bool {
+        self.stop_words.is_some() || self.stemmer.is_some()
     }
 
     /// The character n-grams of `text` (char and char_wb analyzers).
@@ -342,7 +366,10 @@ mod tests {
     #[test]
     fn defaults_are_scikit_learns() {
         let a = Analyzer::default();
-        assert_eq!(a.analyze("The UK’s Home-Office, 2025!"), ["the", "uk", "home", "office", "2025"]);
+        assert_eq!(
+            a.analyze("The UK’s Home-Office, 2025!"),
+            ["the", "uk", "home", "office", "2025"]
+        );
     }
 
     #[test]
@@ -376,21 +403,35 @@ mod tests {
             .build()
             .unwrap_err();
         assert_eq!(e.name, "stop_words");
-        let e = Analyzer::params().analyzer(AnalyzerKind::CharWb).stem(Some(Language::English)).build().unwrap_err();
+        let e = Analyzer::params()
+            .analyzer(AnalyzerKind::CharWb)
+            .stem(Some(Language::English))
+            .build()
+            .unwrap_err();
         assert_eq!(e.name, "stem");
-        let e = Analyzer::params().analyzer(AnalyzerKind::Char).token_pattern(r"\w+").build().unwrap_err();
+        let e = Analyzer::params()
+            .analyzer(AnalyzerKind::Char)
+            .token_pattern(r"\w+")
+            .build()
+            .unwrap_err();
         assert_eq!(e.name, "token_pattern");
     }
 
     #[test]
     fn char_wb_lowercases_and_pads() {
-        let a = Analyzer::params().analyzer(AnalyzerKind::CharWb).ngram_range(3, 3).build().unwrap();
+        let a = Analyzer::params()
+            .analyzer(AnalyzerKind::CharWb)
+            .ngram_range(3, 3)
+            .build()
+            .unwrap();
         assert_eq!(a.analyze("Ab  c"), [" ab", "ab ", " c "]);
     }
 
     #[test]
     fn params_round_trip_through_json() {
-        let p = Analyzer::params().stop_words(Some(StopWordList::Words(vec!["x".into()]))).ngram_range(1, 3);
+        let p = Analyzer::params()
+            .stop_words(Some(StopWordList::Words(vec!["x".into()])))
+            .ngram_range(1, 3);
         let json = serde_json::to_string(&p).unwrap();
         assert_eq!(serde_json::from_str::<AnalyzerParams>(&json).unwrap(), p);
     }

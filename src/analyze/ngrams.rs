@@ -77,7 +77,11 @@ pub(crate) fn normalize_white_spaces(text: &str) -> Cow<'_, str> {
 /// code points as Python slices strings.
 pub(crate) fn char_ngrams(text: &str, (min_n, max_n): (usize, usize), mut sink: impl FnMut(&str)) {
     // Byte offset of every character, plus the end.
-    let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+    let bounds: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
     let len = bounds.len() - 1;
     for n in min_n..=max_n.min(len) {
         for i in 0..=len - n {
@@ -88,7 +92,11 @@ pub(crate) fn char_ngrams(text: &str, (min_n, max_n): (usize, usize), mut sink: 
 
 /// Character n-grams inside words, each word padded with one space on either
 /// side; a word shorter than n yields itself (padded) once.
-pub(crate) fn char_wb_ngrams(text: &str, (min_n, max_n): (usize, usize), mut sink: impl FnMut(&str)) {
+pub(crate) fn char_wb_ngrams(
+    text: &str,
+    (min_n, max_n): (usize, usize),
+    mut sink: impl FnMut(&str),
+) {
     let mut padded = String::new();
     let mut bounds = Vec::new();
     for word in text.split(is_python_space).filter(|w| !w.is_empty()) {
@@ -129,9 +137,18 @@ mod tests {
     #[test]
     fn word_ngrams_follow_scikit_learn_order() {
         let words = ["a", "b", "c"];
-        assert_eq!(collect(|s| word_ngrams(&words, (2, 3), s)), ["a b", "b c", "a b c"]);
-        assert_eq!(collect(|s| word_ngrams(&words, (4, 5), s)), Vec::<String>::new());
-        assert_eq!(collect(|s| word_ngrams(&[], (1, 2), s)), Vec::<String>::new());
+        assert_eq!(
+            collect(|s| word_ngrams(&words, (2, 3), s)),
+            ["a b", "b c", "a b c"]
+        );
+        assert_eq!(
+            collect(|s| word_ngrams(&words, (4, 5), s)),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            collect(|s| word_ngrams(&[], (1, 2), s)),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
@@ -143,7 +160,10 @@ mod tests {
 
     #[test]
     fn char_ngrams_count_code_points() {
-        assert_eq!(collect(|s| char_ngrams("çab", (2, 3), s)), ["ça", "ab", "çab"]);
+        assert_eq!(
+            collect(|s| char_ngrams("çab", (2, 3), s)),
+            ["ça", "ab", "çab"]
+        );
         assert_eq!(collect(|s| char_ngrams("ab", (1, 1), s)), ["a", "b"]);
     }
 

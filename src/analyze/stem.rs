@@ -126,10 +126,16 @@ impl std::str::FromStr for Language {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        Language::ALL.into_iter().find(|l| l.name() == s).ok_or_else(|| {
-            let names: Vec<_> = Language::ALL.iter().map(|l| l.name()).collect();
-            format!("unknown stemming language `{s}` (expected one of {})", names.join(", "))
-        })
+        Language::ALL
+            .into_iter()
+            .find(|l| l.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Language::ALL.iter().map(|l| l.name()).collect();
+                format!(
+                    "unknown stemming language `{s}` (expected one of {})",
+                    names.join(", ")
+                )
+            })
     }
 }
 
@@ -162,7 +168,9 @@ impl Stemmer {
 
 impl fmt::Debug for Stemmer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Stemmer").field("language", &self.language).finish()
+        f.debug_struct("Stemmer")
+            .field("language", &self.language)
+            .finish()
     }
 }
 
@@ -179,7 +187,12 @@ mod tests {
     #[test]
     fn stems_english_with_porter2() {
         let s = Stemmer::new(Language::English);
-        for (word, stem) in [("surveillance", "surveil"), ("monitored", "monitor"), ("inquiries", "inquiri"), ("gangs", "gang")] {
+        for (word, stem) in [
+            ("surveillance", "surveil"),
+            ("monitored", "monitor"),
+            ("inquiries", "inquiri"),
+            ("gangs", "gang"),
+        ] {
             assert_eq!(s.stem(word), stem, "{word}");
         }
     }
@@ -190,6 +203,11 @@ mod tests {
             assert_eq!(l.name().parse::<Language>(), Ok(l));
             assert_eq!(l.to_string(), l.name());
         }
-        assert!("klingon".parse::<Language>().unwrap_err().contains("english"));
+        assert!(
+            "klingon"
+                .parse::<Language>()
+                .unwrap_err()
+                .contains("english")
+        );
     }
 }

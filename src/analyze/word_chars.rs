@@ -79,14 +79,20 @@ mod tests {
     #[test]
     fn the_table_is_sorted_and_disjoint() {
         for pair in WORD_RANGES.windows(2) {
-            assert!(pair[0].0 <= pair[0].1 && pair[0].1 + 1 < pair[1].0, "{pair:?}");
+            assert!(
+                pair[0].0 <= pair[0].1 && pair[0].1 + 1 < pair[1].0,
+                "{pair:?}"
+            );
         }
         assert!(WORD_RANGES[0].0 >= 0x80);
     }
 
     #[test]
     fn python_space_includes_information_separators() {
-        for c in [' ', '\t', '\n', '\u{b}', '\u{c}', '\r', '\u{1c}', '\u{1f}', '\u{85}', '\u{a0}', '\u{3000}'] {
+        for c in [
+            ' ', '\t', '\n', '\u{b}', '\u{c}', '\r', '\u{1c}', '\u{1f}', '\u{85}', '\u{a0}',
+            '\u{3000}',
+        ] {
             assert!(is_python_space(c), "{c:?}");
         }
         assert!(!is_python_space('a') && !is_python_space('\u{200b}'));

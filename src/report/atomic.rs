@@ -37,7 +37,9 @@ pub fn write_atomically(
     write(&mut writer)
         .and_then(|()| writer.flush())
         .map_err(|e| Error::io(path, e))?;
-    let file = writer.into_inner().map_err(|e| Error::io(path, e.into_error()))?;
+    let file = writer
+        .into_inner()
+        .map_err(|e| Error::io(path, e.into_error()))?;
     file.as_file().sync_data().map_err(|e| Error::io(path, e))?;
     file.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
@@ -57,7 +59,10 @@ mod tests {
             Err(std::io::Error::other("disk on fire"))
         })
         .unwrap_err();
-        assert!(err.to_string().contains("report.json: disk on fire"), "{err}");
+        assert!(
+            err.to_string().contains("report.json: disk on fire"),
+            "{err}"
+        );
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
         // No temporary file is left behind.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
@@ -66,6 +71,9 @@ mod tests {
     #[test]
     fn a_missing_directory_is_an_io_error_naming_the_path() {
         let err = write_atomically("/nonexistent-dir/x.mtx", |_| Ok(())).unwrap_err();
-        assert!(err.to_string().starts_with("/nonexistent-dir/x.mtx"), "{err}");
+        assert!(
+            err.to_string().starts_with("/nonexistent-dir/x.mtx"),
+            "{err}"
+        );
     }
 }

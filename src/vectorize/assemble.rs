@@ -24,7 +24,10 @@ pub(crate) struct ColumnMap {
 impl ColumnMap {
     /// A map without signs.
     pub fn unsigned(columns: Vec<u32>) -> Self {
-        ColumnMap { columns, negative: None }
+        ColumnMap {
+            columns,
+            negative: None,
+        }
     }
 }
 
@@ -44,16 +47,27 @@ pub(crate) fn assemble<T: Real>(
     weighting: &impl Weighting<T>,
     norm: Option<Norm>,
 ) -> CsMat<T> {
-    // Pass 1: the size of every row.
+    // Pass 1: the size of every row. Without signs no two features of a chunk
+    // share a column, so a row's size is its number of mapped features.
     let row_sizes: Vec<Vec<usize>> = chunks
         .par_iter()
         .zip(maps)
         .map(|(chunk, map)| {
-            let mut pairs = Vec::new();
+            let mut keys = Vec::new();
             (0..chunk.n_documents())
-                .map(|d| {
-                    merged_pairs(chunk, map, d, &mut pairs);
-                    pairs.iter().filter(|&&(_, count)| weighting.keeps(count)).count()
+                .map(|d| match map.negative {
+                    None => chunk
+                        .document(d)
+                        .iter()
+                        .filter(|e| map.columns[e.feature as usize] != NONE)
+                        .count(),
+                    Some(_) => {
+                        let mut size = 0;
+                        for_each_pair(chunk, map, d, &mut keys, |_, count| {
+                            size += usize::from(weighting.keeps(count))
+                        });
+                        size
+                    }
                 })
                 .collect()
         })
@@ -78,47 +92,69 @@ pub(crate) fn assemble<T: Real>(
         slices.push((i, v));
         (rest_indices, rest_data) = (ri, rv);
     }
-    chunks.par_iter().zip(maps).zip(slices).for_each(|((chunk, map), (indices, data))| {
-        let mut pairs = Vec::new();
-        let mut at = 0;
-        for d in 0..chunk.n_documents() {
-            merged_pairs(chunk, map, d, &mut pairs);
-            let start = at;
-            for &(column, count) in &pairs {
-                if weighting.keeps(count) {
-                    indices[at] = column as usize;
-                    data[at] = weighting.weight(column, count);
-                    at += 1;
-                }
+    chunks
+        .par_iter()
+        .zip(maps)
+        .zip(slices)
+        .for_each(|((chunk, map), (indices, data))| {
+            let mut keys = Vec::new();
+            let mut at = 0;
+            for d in 0..chunk.n_documents() {
+                let start = at;
+                for_each_pair(chunk, map, d, &mut keys, |column, count| {
+                    if weighting.keeps(count) {
+                        indices[at] = column as usize;
+                        data[at] = weighting.weight(column, count);
+                        at += 1;
+                    }
+                });
+                normalize(&mut data[start..at], norm);
             }
-            normalize(&mut data[start..at], norm);
-        }
-    });
+        });
     CsMat::new((n_documents, n_columns), indptr, indices, data)
 }
 
-/// The `(column, signed count)` pairs of document `d`, sorted by column, with
+/// Calls `f(column, signed count)` for document `d` in column order, with
 /// features that share a column summed and dropped features left out.
-fn merged_pairs(chunk: &ChunkCounts, map: &ColumnMap, d: usize, pairs: &mut Vec<(u32, i64)>) {
-    pairs.clear();
-    for e in chunk.document(d) {
+///
+/// Sorting packs each entry as `column << 32 | position` in one `u64`: integer
+/// sorts are much faster than sorting pairs by a key.
+fn for_each_pair(
+    chunk: &ChunkCounts,
+    map: &ColumnMap,
+    d: usize,
+    keys: &mut Vec<u64>,
+    mut f: impl FnMut(u32, i64),
+) {
+    let entries = chunk.document(d);
+    keys.clear();
+    for (i, e) in entries.iter().enumerate() {
         let column = map.columns[e.feature as usize];
-        if column == NONE {
-            continue;
+        if column != NONE {
+            keys.push(u64::from(column) << 32 | i as u64);
         }
-        let negative = map.negative.as_ref().is_some_and(|n| n[e.feature as usize]);
-        let count = if negative { -i64::from(e.count) } else { i64::from(e.count) };
-        pairs.push((column, count));
     }
-    pairs.sort_unstable_by_key(|&(column, _)| column);
-    pairs.dedup_by(|next, kept| {
-        if next.0 == kept.0 {
-            kept.1 += next.1;
-            true
+    keys.sort_unstable();
+    let signed = |key: u64| {
+        let e = entries[(key & 0xffff_ffff) as usize];
+        let negative = map.negative.as_ref().is_some_and(|n| n[e.feature as usize]);
+        if negative {
+            -i64::from(e.count)
         } else {
-            false
+            i64::from(e.count)
         }
-    });
+    };
+    let mut i = 0;
+    while i < keys.len() {
+        let column = (keys[i] >> 32) as u32;
+        let mut count = signed(keys[i]);
+        i += 1;
+        while i < keys.len() && (keys[i] >> 32) as u32 == column {
+            count += signed(keys[i]);
+            i += 1;
+        }
+        f(column, count);
+    }
 }
 
 /// Normalises one row in place, as scikit-learn's `normalize`:

@@ -160,7 +160,9 @@ impl HashingVectorizer {
                 }
             })
             .collect();
-        let weights = HashingWeights { binary: self.params.binary };
+        let weights = HashingWeights {
+            binary: self.params.binary,
+        };
         assemble(&chunks, &maps, n_features, &weights, self.params.norm)
     }
 }
@@ -189,7 +191,11 @@ impl<T: Real> Weighting<T> for HashingWeights {
 
     #[inline]
     fn weight(&self, _column: u32, count: i64) -> T {
-        if self.binary { T::one() } else { T::from_i64(count).expect("a count fits a float") }
+        if self.binary {
+            T::one()
+        } else {
+            T::from_i64(count).expect("a count fits a float")
+        }
     }
 }
 
@@ -200,30 +206,68 @@ mod tests {
     #[test]
     fn hashes_like_scikit_learn() {
         // From sklearn.utils.murmurhash3_32(..., 0).
-        for (feature, h) in [("the", -1132748958i64), ("", 0), ("musk", -122620581), ("grok images", 42110990)] {
-            assert_eq!(mur3::murmurhash3_x86_32(feature.as_bytes(), 0) as i32 as i64, h);
-            assert_eq!(hash_feature(feature, 1 << 20), ((h.abs() % (1 << 20)) as u32, h < 0));
+        for (feature, h) in [
+            ("the", -1132748958i64),
+            ("", 0),
+            ("musk", -122620581),
+            ("grok images", 42110990),
+        ] {
+            assert_eq!(
+                mur3::murmurhash3_x86_32(feature.as_bytes(), 0) as i32 as i64,
+                h
+            );
+            assert_eq!(
+                hash_feature(feature, 1 << 20),
+                ((h.abs() % (1 << 20)) as u32, h < 0)
+            );
         }
     }
 
     #[test]
     fn n_features_must_be_positive_and_below_2_31() {
-        assert_eq!(HashingVectorizer::params().n_features(0).check().unwrap_err().name, "n_features");
-        assert!(HashingVectorizer::params().n_features(i32::MAX as usize).check().is_err());
+        assert_eq!(
+            HashingVectorizer::params()
+                .n_features(0)
+                .check()
+                .unwrap_err()
+                .name,
+            "n_features"
+        );
+        assert!(
+            HashingVectorizer::params()
+                .n_features(i32::MAX as usize)
+                .check()
+                .is_err()
+        );
         HashingVectorizer::params().n_features(1).check().unwrap();
     }
 
     #[test]
     fn one_column_sums_signed_counts() {
-        let hasher = HashingVectorizer::params().n_features(1).norm(None).build().unwrap();
+        let hasher = HashingVectorizer::params()
+            .n_features(1)
+            .norm(None)
+            .build()
+            .unwrap();
         let words = ["aa", "bb", "cc", "dd", "ee"];
         let expected: i64 = words
             .iter()
-            .map(|w| if (mur3::murmurhash3_x86_32(w.as_bytes(), 0) as i32) < 0 { -1 } else { 1 })
+            .map(|w| {
+                if (mur3::murmurhash3_x86_32(w.as_bytes(), 0) as i32) < 0 {
+                    -1
+                } else {
+                    1
+                }
+            })
             .sum();
         let x = hasher.transform(&[words.join(" ")]);
         assert_eq!(x.to_dense()[[0, 0]], expected as f64);
-        let binary = HashingVectorizer::params().n_features(1).norm(None).binary(true).build().unwrap();
+        let binary = HashingVectorizer::params()
+            .n_features(1)
+            .norm(None)
+            .binary(true)
+            .build()
+            .unwrap();
         assert_eq!(binary.transform(&["aa bb"]).to_dense()[[0, 0]], 1.0);
     }
 }

@@ -74,7 +74,9 @@ impl TfidfVectorizer {
             document_frequency: self.document_frequency.clone(),
             idf: self.idf().map(<[f64]>::to_vec),
         };
-        write_atomically(path, |w| serde_json::to_writer(w, &file).map_err(std::io::Error::from))
+        write_atomically(path, |w| {
+            serde_json::to_writer(w, &file).map_err(std::io::Error::from)
+        })
     }
 
     /// Loads a model saved by [`save`](Self::save).
@@ -108,7 +110,8 @@ impl TfidfVectorizer {
             }
             None => return Err(model_error("the model has no `version` field".into())),
         }
-        let file: ModelFile = serde_json::from_str(&text).map_err(|e| model_error(format!("invalid model: {e}")))?;
+        let file: ModelFile =
+            serde_json::from_str(&text).map_err(|e| model_error(format!("invalid model: {e}")))?;
         let n_terms = file.vocabulary.len();
         if file.document_frequency.len() != n_terms {
             return Err(model_error(format!(
@@ -116,8 +119,14 @@ impl TfidfVectorizer {
                 file.document_frequency.len()
             )));
         }
-        let analyzer = file.params.analysis.build().map_err(|e| model_error(format!("invalid parameters: {e}")))?;
-        file.params.check().map_err(|e| model_error(format!("invalid parameters: {e}")))?;
+        let analyzer = file
+            .params
+            .analysis
+            .build()
+            .map_err(|e| model_error(format!("invalid parameters: {e}")))?;
+        file.params
+            .check()
+            .map_err(|e| model_error(format!("invalid parameters: {e}")))?;
         let mut model = TfidfVectorizer {
             params: file.params,
             analyzer,
@@ -128,12 +137,18 @@ impl TfidfVectorizer {
         };
         if model.params.use_idf {
             model.idf = model.idf_as::<f64>();
-            let stored = file.idf.ok_or_else(|| model_error("use_idf is on but the model has no idf".into()))?;
+            let stored = file
+                .idf
+                .ok_or_else(|| model_error("use_idf is on but the model has no idf".into()))?;
             let consistent = stored.len() == n_terms
-                && stored.iter().zip(&model.idf).all(|(a, b)| (a - b).abs() <= 1e-12 * b.abs().max(1.0));
+                && stored
+                    .iter()
+                    .zip(&model.idf)
+                    .all(|(a, b)| (a - b).abs() <= 1e-12 * b.abs().max(1.0));
             if !consistent {
                 return Err(model_error(
-                    "its idf does not follow from its document frequencies (was the file edited?)".into(),
+                    "its idf does not follow from its document frequencies (was the file edited?)"
+                        .into(),
                 ));
             }
         }
@@ -171,7 +186,9 @@ mod tests {
     fn another_version_is_refused_with_both_versions_named() {
         let dir = tempfile::tempdir().unwrap();
         let path = saved_model(dir.path());
-        let text = std::fs::read_to_string(&path).unwrap().replace("\"version\":1", "\"version\":2");
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("\"version\":1", "\"version\":2");
         std::fs::write(&path, text).unwrap();
         let e = TfidfVectorizer::load(&path).unwrap_err().to_string();
         assert!(e.contains("model.json: model format version 2"), "{e}");
@@ -186,14 +203,20 @@ mod tests {
         let e = TfidfVectorizer::load(&path).unwrap_err().to_string();
         assert!(e.contains("not a topica TF-IDF model"), "{e}");
         std::fs::write(&path, "not json").unwrap();
-        assert!(TfidfVectorizer::load(&path).unwrap_err().to_string().contains("invalid JSON"));
+        assert!(
+            TfidfVectorizer::load(&path)
+                .unwrap_err()
+                .to_string()
+                .contains("invalid JSON")
+        );
     }
 
     #[test]
     fn an_edited_idf_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = saved_model(dir.path());
-        let mut json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let mut json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         json["idf"][0] = serde_json::json!(9.0);
         std::fs::write(&path, json.to_string()).unwrap();
         let e = TfidfVectorizer::load(&path).unwrap_err().to_string();
@@ -202,7 +225,9 @@ mod tests {
 
     #[test]
     fn a_missing_file_names_the_path() {
-        let e = TfidfVectorizer::load("/no/such/model.json").unwrap_err().to_string();
+        let e = TfidfVectorizer::load("/no/such/model.json")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("/no/such/model.json"), "{e}");
     }
 }

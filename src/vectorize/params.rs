@@ -83,9 +83,9 @@ impl std::str::FromStr for DocFreq {
                 .map(DocFreq::Proportion)
                 .ok_or_else(|| format!("`{s}` is not a number"))
         } else {
-            s.parse::<u64>()
-                .map(DocFreq::Count)
-                .map_err(|_| format!("`{s}` is not a count (an integer >= 1) or a proportion (such as 0.5)"))
+            s.parse::<u64>().map(DocFreq::Count).map_err(|_| {
+                format!("`{s}` is not a count (an integer >= 1) or a proportion (such as 0.5)")
+            })
         }
     }
 }
@@ -325,15 +325,24 @@ impl TfidfParams {
         if static_order == Some(false) {
             return Err(ParamError::new(
                 "min_df",
-                format!("min_df={} is above max_df={}: no term could be kept", self.min_df, self.max_df),
+                format!(
+                    "min_df={} is above max_df={}: no term could be kept",
+                    self.min_df, self.max_df
+                ),
             ));
         }
         if self.max_features == Some(0) {
-            return Err(ParamError::new("max_features", "0: keep at least one term, or leave it unset"));
+            return Err(ParamError::new(
+                "max_features",
+                "0: keep at least one term, or leave it unset",
+            ));
         }
         if let Some(terms) = &self.vocabulary {
             if terms.is_empty() {
-                return Err(ParamError::new("vocabulary", "the fixed vocabulary is empty"));
+                return Err(ParamError::new(
+                    "vocabulary",
+                    "the fixed vocabulary is empty",
+                ));
             }
             let mut seen = hashbrown::HashSet::with_capacity(terms.len());
             for (i, term) in terms.iter().enumerate() {
@@ -341,7 +350,10 @@ impl TfidfParams {
                     return Err(ParamError::new("vocabulary", format!("term {i} is empty")));
                 }
                 if !seen.insert(term.as_str()) {
-                    return Err(ParamError::new("vocabulary", format!("`{term}` appears twice (again at index {i})")));
+                    return Err(ParamError::new(
+                        "vocabulary",
+                        format!("`{term}` appears twice (again at index {i})"),
+                    ));
                 }
             }
         }
@@ -351,7 +363,10 @@ impl TfidfParams {
     /// The document-count bounds `(min, max)` for a corpus of `n_documents`,
     /// refusing bounds that leave no room for any term.
     pub(crate) fn df_bounds(&self, n_documents: usize) -> Result<(f64, f64)> {
-        let (lo, hi) = (self.min_df.documents(n_documents), self.max_df.documents(n_documents));
+        let (lo, hi) = (
+            self.min_df.documents(n_documents),
+            self.max_df.documents(n_documents),
+        );
         if hi < lo {
             return Err(Error::Fit(format!(
                 "max_df={} corresponds to {hi} documents, fewer than min_df={} ({lo} documents) in this \
@@ -382,9 +397,18 @@ mod tests {
     #[test]
     fn doc_freq_serializes_as_its_number() {
         assert_eq!(serde_json::to_string(&DocFreq::Count(2)).unwrap(), "2");
-        assert_eq!(serde_json::to_string(&DocFreq::Proportion(1.0)).unwrap(), "1.0");
-        assert_eq!(serde_json::from_str::<DocFreq>("1.0").unwrap(), DocFreq::Proportion(1.0));
-        assert_eq!(serde_json::from_str::<DocFreq>("3").unwrap(), DocFreq::Count(3));
+        assert_eq!(
+            serde_json::to_string(&DocFreq::Proportion(1.0)).unwrap(),
+            "1.0"
+        );
+        assert_eq!(
+            serde_json::from_str::<DocFreq>("1.0").unwrap(),
+            DocFreq::Proportion(1.0)
+        );
+        assert_eq!(
+            serde_json::from_str::<DocFreq>("3").unwrap(),
+            DocFreq::Count(3)
+        );
     }
 
     #[test]
@@ -394,19 +418,37 @@ mod tests {
 
     #[test]
     fn min_df_count_cannot_be_zero() {
-        assert_eq!(TfidfParams::default().min_df(0u64).check().unwrap_err().name, "min_df");
+        assert_eq!(
+            TfidfParams::default()
+                .min_df(0u64)
+                .check()
+                .unwrap_err()
+                .name,
+            "min_df"
+        );
     }
 
     #[test]
     fn max_df_proportion_must_be_at_most_one() {
-        assert_eq!(TfidfParams::default().max_df(1.5).check().unwrap_err().name, "max_df");
+        assert_eq!(
+            TfidfParams::default().max_df(1.5).check().unwrap_err().name,
+            "max_df"
+        );
     }
 
     #[test]
     fn min_df_cannot_exceed_max_df() {
-        let e = TfidfParams::default().min_df(5u64).max_df(2u64).check().unwrap_err();
+        let e = TfidfParams::default()
+            .min_df(5u64)
+            .max_df(2u64)
+            .check()
+            .unwrap_err();
         assert!(e.to_string().contains("min_df=5 is above max_df=2"), "{e}");
-        let e = TfidfParams::default().min_df(0.6).max_df(0.5).check().unwrap_err();
+        let e = TfidfParams::default()
+            .min_df(0.6)
+            .max_df(0.5)
+            .check()
+            .unwrap_err();
         assert_eq!(e.name, "min_df");
     }
 
@@ -421,7 +463,14 @@ mod tests {
 
     #[test]
     fn max_features_cannot_be_zero() {
-        assert_eq!(TfidfParams::default().max_features(Some(0)).check().unwrap_err().name, "max_features");
+        assert_eq!(
+            TfidfParams::default()
+                .max_features(Some(0))
+                .check()
+                .unwrap_err()
+                .name,
+            "max_features"
+        );
     }
 
     #[test]
@@ -431,13 +480,23 @@ mod tests {
             .check()
             .unwrap_err();
         assert!(e.to_string().contains("`a` appears twice"), "{e}");
-        let e = TfidfParams::default().vocabulary(Some(vec![])).check().unwrap_err();
+        let e = TfidfParams::default()
+            .vocabulary(Some(vec![]))
+            .check()
+            .unwrap_err();
         assert_eq!(e.name, "vocabulary");
     }
 
     #[test]
     fn analysis_rules_are_checked_too() {
-        assert_eq!(TfidfParams::default().ngram_range(2, 1).check().unwrap_err().name, "ngram_range");
+        assert_eq!(
+            TfidfParams::default()
+                .ngram_range(2, 1)
+                .check()
+                .unwrap_err()
+                .name,
+            "ngram_range"
+        );
     }
 
     #[test]

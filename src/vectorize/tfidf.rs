@@ -126,7 +126,13 @@ impl TfidfVectorizer {
 
     fn assemble<T: Real>(&self, chunks: &[ChunkCounts], maps: &[ColumnMap]) -> DocTermMatrix<T> {
         let weights = TfidfWeights::<T>::new(self);
-        let matrix = assemble(chunks, maps, self.vocabulary.len(), &weights, self.params.norm);
+        let matrix = assemble(
+            chunks,
+            maps,
+            self.vocabulary.len(),
+            &weights,
+            self.params.norm,
+        );
         DocTermMatrix::new(matrix, Arc::clone(&self.vocabulary))
     }
 
@@ -156,7 +162,10 @@ impl TfidfParams {
 
     /// [`fit`](Self::fit) then [`TfidfVectorizer::transform`] of the same
     /// documents (with identical results), counting them only once.
-    pub fn fit_transform<S: AsRef<str> + Sync>(&self, docs: &[S]) -> Result<(TfidfVectorizer, DocTermMatrix<f64>)> {
+    pub fn fit_transform<S: AsRef<str> + Sync>(
+        &self,
+        docs: &[S],
+    ) -> Result<(TfidfVectorizer, DocTermMatrix<f64>)> {
         self.fit_transform_as(docs)
     }
 
@@ -186,9 +195,21 @@ impl TfidfParams {
                 let vocabulary = Vocabulary::new(fixed.clone());
                 let columns: Vec<Vec<u32>> = chunks
                     .par_iter()
-                    .map(|c| c.features.iter().map(|f| vocabulary.get(f).map_or(NONE, |i| i as u32)).collect())
+                    .map(|c| {
+                        c.features
+                            .iter()
+                            .map(|f| vocabulary.get(f).map_or(NONE, |i| i as u32))
+                            .collect()
+                    })
                     .collect();
-                let df = column_document_frequency(&chunks, &columns, fixed.len());
+                let mut df = vec![0u64; fixed.len()];
+                for (chunk, map) in chunks.iter().zip(&columns) {
+                    for (local, &column) in map.iter().enumerate() {
+                        if column != NONE {
+                            df[column as usize] += u64::from(chunk.df[local]);
+                        }
+                    }
+                }
                 (fixed.clone(), columns, df)
             }
             None => {
@@ -198,9 +219,7 @@ impl TfidfParams {
                         "empty vocabulary: the documents contain no terms (perhaps only stop words)".into(),
                     ));
                 }
-                let (kept, columns) = self.prune(&chunks, &global, &terms, n_documents)?;
-                let df = column_document_frequency(&chunks, &columns, kept.len());
-                (kept, columns, df)
+                self.prune(&chunks, &global, terms, n_documents)?
             }
         };
         for chunk in &mut chunks {
@@ -217,30 +236,41 @@ impl TfidfParams {
         if self.use_idf {
             model.idf = model.idf_as::<f64>();
         }
-        Ok((model, chunks, columns.into_iter().map(ColumnMap::unsigned).collect()))
+        Ok((
+            model,
+            chunks,
+            columns.into_iter().map(ColumnMap::unsigned).collect(),
+        ))
     }
 
     /// Applies `min_df`, `max_df` and `max_features` to the merged vocabulary:
-    /// returns the kept terms and each chunk's local-feature -> column map.
+    /// returns the kept terms, each chunk's local-feature -> column map and
+    /// the kept terms' document frequencies.
     fn prune(
         &self,
         chunks: &[ChunkCounts],
         global: &[Vec<u32>],
-        terms: &[String],
+        terms: Vec<String>,
         n_documents: usize,
-    ) -> Result<(Vec<String>, Vec<Vec<u32>>)> {
+    ) -> Result<(Vec<String>, Vec<Vec<u32>>, Vec<u64>)> {
         let (low, high) = self.df_bounds(n_documents)?;
         let n_terms = terms.len();
         let mut df = vec![0u64; n_terms];
         let mut total = vec![0u64; n_terms];
         for (chunk, map) in chunks.iter().zip(global) {
-            for e in &chunk.entries {
-                let g = map[e.feature as usize] as usize;
-                df[g] += 1;
-                total[g] += if self.binary { 1 } else { u64::from(e.count) };
+            for (local, &g) in map.iter().enumerate() {
+                df[g as usize] += u64::from(chunk.df[local]);
+                total[g as usize] += if self.binary {
+                    u64::from(chunk.df[local])
+                } else {
+                    chunk.total[local]
+                };
             }
         }
-        let mut keep: Vec<bool> = df.iter().map(|&d| d as f64 >= low && d as f64 <= high).collect();
+        let mut keep: Vec<bool> = df
+            .iter()
+            .map(|&d| d as f64 >= low && d as f64 <= high)
+            .collect();
         if let Some(limit) = self.max_features {
             let mut candidates: Vec<usize> = (0..n_terms).filter(|&g| keep[g]).collect();
             if candidates.len() > limit {
@@ -254,10 +284,12 @@ impl TfidfParams {
         }
         let mut column_of = vec![NONE; n_terms];
         let mut kept = Vec::new();
-        for g in 0..n_terms {
+        let mut kept_df = Vec::new();
+        for (g, term) in terms.into_iter().enumerate() {
             if keep[g] {
                 column_of[g] = kept.len() as u32;
-                kept.push(terms[g].clone());
+                kept.push(term);
+                kept_df.push(df[g]);
             }
         }
         if kept.is_empty() {
@@ -271,62 +303,68 @@ impl TfidfParams {
             .par_iter()
             .map(|map| map.iter().map(|&g| column_of[g as usize]).collect())
             .collect();
-        Ok((kept, columns))
+        Ok((kept, columns, kept_df))
     }
-}
-
-/// Document frequency by column: each entry is one document containing its
-/// feature, and no two features of a chunk share a column.
-fn column_document_frequency(chunks: &[ChunkCounts], columns: &[Vec<u32>], n_columns: usize) -> Vec<u64> {
-    let mut df = vec![0u64; n_columns];
-    for (chunk, map) in chunks.iter().zip(columns) {
-        for e in &chunk.entries {
-            let c = map[e.feature as usize];
-            if c != NONE {
-                df[c as usize] += 1;
-            }
-        }
-    }
-    df
 }
 
 /// Merges the chunks' feature lists into one sorted vocabulary (Python's
 /// `sorted()`: code-point order, which is byte order in UTF-8). Returns the
 /// terms and, per chunk, each local feature's index among them. Moves the
 /// strings out of the chunks.
+///
+/// Each chunk is sorted on its own thread, then the sorted lists are merged.
+/// Both compare the first eight bytes of the strings as a big-endian integer
+/// first and whole strings only when those are equal, so most comparisons
+/// touch no string at all.
 fn merge_vocabularies(chunks: &mut [ChunkCounts]) -> (Vec<String>, Vec<Vec<u32>>) {
-    let orders: Vec<Vec<u32>> = chunks
+    let sorted: Vec<Vec<(u64, u32)>> = chunks
         .par_iter()
         .map(|c| {
-            let mut order: Vec<u32> = (0..c.features.len() as u32).collect();
-            order.sort_unstable_by(|&a, &b| c.features[a as usize].cmp(&c.features[b as usize]));
-            order
+            let mut keys: Vec<(u64, u32)> = c
+                .features
+                .iter()
+                .enumerate()
+                .map(|(l, f)| (prefix(f), l as u32))
+                .collect();
+            keys.sort_unstable_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then_with(|| c.features[a.1 as usize].cmp(&c.features[b.1 as usize]))
+            });
+            keys
         })
         .collect();
-    let mut maps: Vec<Vec<u32>> = chunks.iter().map(|c| vec![NONE; c.features.len()]).collect();
+    let mut maps: Vec<Vec<u32>> = chunks
+        .iter()
+        .map(|c| vec![NONE; c.features.len()])
+        .collect();
     let mut heads = vec![0usize; chunks.len()];
-    let mut terms = Vec::with_capacity(chunks.iter().map(|c| c.features.len()).max().unwrap_or(0));
+    let mut terms = Vec::with_capacity(sorted.iter().map(Vec::len).max().unwrap_or(0));
     loop {
         // The chunk whose next feature sorts first.
-        let mut best: Option<(usize, &str)> = None;
-        for (c, chunk) in chunks.iter().enumerate() {
-            if let Some(&local) = orders[c].get(heads[c]) {
-                let s = chunk.features[local as usize].as_str();
-                if best.is_none_or(|(_, b)| s < b) {
-                    best = Some((c, s));
+        let mut first: Option<(usize, u64, &str)> = None;
+        for (c, keys) in sorted.iter().enumerate() {
+            if let Some(&(p, l)) = keys.get(heads[c]) {
+                let better = match first {
+                    None => true,
+                    Some((_, fp, fs)) => {
+                        p < fp || (p == fp && chunks[c].features[l as usize].as_str() < fs)
+                    }
+                };
+                if better {
+                    first = Some((c, p, chunks[c].features[l as usize].as_str()));
                 }
             }
         }
-        let Some((first, _)) = best else { break };
+        let Some((c0, p0, _)) = first else { break };
         let id = terms.len() as u32;
-        let term = std::mem::take(&mut chunks[first].features[orders[first][heads[first]] as usize]);
-        maps[first][orders[first][heads[first]] as usize] = id;
-        heads[first] += 1;
-        for c in 0..chunks.len() {
-            if let Some(&local) = orders[c].get(heads[c]) {
-                if chunks[c].features[local as usize] == term {
-                    maps[c][local as usize] = id;
-                    chunks[c].features[local as usize] = String::new();
+        let l0 = sorted[c0][heads[c0]].1 as usize;
+        let term = std::mem::take(&mut chunks[c0].features[l0]);
+        maps[c0][l0] = id;
+        heads[c0] += 1;
+        for (c, keys) in sorted.iter().enumerate() {
+            if let Some(&(p, l)) = keys.get(heads[c]) {
+                if p == p0 && chunks[c].features[l as usize] == term {
+                    maps[c][l as usize] = id;
                     heads[c] += 1;
                 }
             }
@@ -334,6 +372,17 @@ fn merge_vocabularies(chunks: &mut [ChunkCounts]) -> (Vec<String>, Vec<Vec<u32>>
         terms.push(term);
     }
     (terms, maps)
+}
+
+/// The first eight bytes of `s`, zero-padded, as a big-endian integer: its
+/// order agrees with the strings' order wherever two prefixes differ.
+#[inline]
+fn prefix(s: &str) -> u64 {
+    let bytes = s.as_bytes();
+    let mut buf = [0u8; 8];
+    let n = bytes.len().min(8);
+    buf[..n].copy_from_slice(&bytes[..n]);
+    u64::from_be_bytes(buf)
 }
 
 /// TF-IDF weights in `T`.
@@ -361,7 +410,11 @@ impl<T: Real> Weighting<T> for TfidfWeights<T> {
 
     #[inline]
     fn weight(&self, column: u32, count: i64) -> T {
-        let mut tf = if self.binary { T::one() } else { T::from_i64(count).expect("a count fits a float") };
+        let mut tf = if self.binary {
+            T::one()
+        } else {
+            T::from_i64(count).expect("a count fits a float")
+        };
         if self.sublinear {
             tf = tf.ln() + T::one();
         }
@@ -414,7 +467,10 @@ mod tests {
         assert_eq!(model.document_frequency()[musk], 2);
         let expected = ((1.0 + 5.0) / (1.0 + 2.0f64)).ln() + 1.0;
         assert_eq!(model.idf().unwrap()[musk], expected);
-        let raw = TfidfVectorizer::params().smooth_idf(false).fit(DOCS).unwrap();
+        let raw = TfidfVectorizer::params()
+            .smooth_idf(false)
+            .fit(DOCS)
+            .unwrap();
         assert_eq!(raw.idf().unwrap()[musk], (5.0 / 2.0f64).ln() + 1.0);
     }
 
@@ -422,10 +478,21 @@ mod tests {
     fn fit_transform_equals_fit_then_transform() {
         for params in [
             TfidfVectorizer::params(),
-            TfidfVectorizer::params().sublinear_tf(true).ngram_range(1, 2).min_df(2u64),
-            TfidfVectorizer::params().binary(true).norm(Some(Norm::L1)).use_idf(false),
+            TfidfVectorizer::params()
+                .sublinear_tf(true)
+                .ngram_range(1, 2)
+                .min_df(2u64),
+            TfidfVectorizer::params()
+                .binary(true)
+                .norm(Some(Norm::L1))
+                .use_idf(false),
         ] {
-            let docs: Vec<String> = DOCS.iter().cycle().take(40).map(|s| s.to_string()).collect();
+            let docs: Vec<String> = DOCS
+                .iter()
+                .cycle()
+                .take(40)
+                .map(|s| s.to_string())
+                .collect();
             let (model, x) = params.fit_transform(&docs).unwrap();
             assert_eq!(model.transform(&docs), x);
         }
@@ -433,25 +500,41 @@ mod tests {
 
     #[test]
     fn pruning_respects_min_df_and_max_df() {
-        let (model, _) = TfidfVectorizer::params().min_df(2u64).fit_transform(DOCS).unwrap();
+        let (model, _) = TfidfVectorizer::params()
+            .min_df(2u64)
+            .fit_transform(DOCS)
+            .unwrap();
         // "the" occurs twice, but in one document: df counts documents.
         assert_eq!(model.vocabulary().terms(), ["for", "musk", "of"]);
-        let (model, _) = TfidfVectorizer::params().max_df(1u64).fit_transform(DOCS).unwrap();
+        let (model, _) = TfidfVectorizer::params()
+            .max_df(1u64)
+            .fit_transform(DOCS)
+            .unwrap();
         assert!(model.vocabulary().get("musk").is_none());
         assert!(model.vocabulary().get("grok").is_some());
     }
 
     #[test]
     fn max_features_keeps_the_most_frequent_with_ties_in_term_order() {
-        let model = TfidfVectorizer::params().max_features(Some(3)).fit(DOCS).unwrap();
+        let model = TfidfVectorizer::params()
+            .max_features(Some(3))
+            .fit(DOCS)
+            .unwrap();
         // Four terms occur twice ("for", "musk", "of", "the"): the first three in term order.
         assert_eq!(model.vocabulary().terms(), ["for", "musk", "of"]);
     }
 
     #[test]
     fn a_fixed_vocabulary_keeps_its_order() {
-        let terms = vec!["x_unused".to_string(), "musk".to_string(), "grok".to_string()];
-        let (model, x) = TfidfVectorizer::params().vocabulary(Some(terms.clone())).fit_transform(DOCS).unwrap();
+        let terms = vec![
+            "x_unused".to_string(),
+            "musk".to_string(),
+            "grok".to_string(),
+        ];
+        let (model, x) = TfidfVectorizer::params()
+            .vocabulary(Some(terms.clone()))
+            .fit_transform(DOCS)
+            .unwrap();
         assert_eq!(model.vocabulary().terms(), &terms[..]);
         assert_eq!(model.document_frequency(), [0, 2, 1]);
         assert_eq!(row(&x, 2), [("grok".to_string(), 1.0)]);
@@ -468,15 +551,24 @@ mod tests {
 
     #[test]
     fn pruning_everything_says_what_to_change() {
-        let e = TfidfVectorizer::params().min_df(2u64).fit(&["aa bb", "cc dd", "ee"]).unwrap_err();
+        let e = TfidfVectorizer::params()
+            .min_df(2u64)
+            .fit(&["aa bb", "cc dd", "ee"])
+            .unwrap_err();
         assert!(e.to_string().contains("no terms remain"), "{e}");
         assert!(e.to_string().contains("try a lower min_df"), "{e}");
     }
 
     #[test]
     fn f32_output_matches_f64_to_single_precision() {
-        let (_, x64) = TfidfVectorizer::params().sublinear_tf(true).fit_transform(DOCS).unwrap();
-        let (_, x32) = TfidfVectorizer::params().sublinear_tf(true).fit_transform_as::<f32, _>(DOCS).unwrap();
+        let (_, x64) = TfidfVectorizer::params()
+            .sublinear_tf(true)
+            .fit_transform(DOCS)
+            .unwrap();
+        let (_, x32) = TfidfVectorizer::params()
+            .sublinear_tf(true)
+            .fit_transform_as::<f32, _>(DOCS)
+            .unwrap();
         assert_eq!(x64.matrix().indices(), x32.matrix().indices());
         for (a, b) in x64.matrix().data().iter().zip(x32.matrix().data()) {
             assert!((a - f64::from(*b)).abs() < 1e-6);

@@ -79,7 +79,9 @@ impl Vocabulary {
 
 impl std::fmt::Debug for Vocabulary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Vocabulary").field("len", &self.terms.len()).finish()
+        f.debug_struct("Vocabulary")
+            .field("len", &self.terms.len())
+            .finish()
     }
 }
 

@@ -116,7 +116,9 @@ impl StopWords {
     pub fn new(list: &StopWordList) -> StopWords {
         let words: &mut dyn Iterator<Item = &str> = match list {
             StopWordList::English => &mut english::ENGLISH.iter().copied(),
-            StopWordList::Language(code) => &mut stop_words::lookup(code).unwrap_or_default().iter().copied(),
+            StopWordList::Language(code) => {
+                &mut stop_words::lookup(code).unwrap_or_default().iter().copied()
+            }
             StopWordList::Words(words) => &mut words.iter().map(String::as_str),
         };
         StopWords {
@@ -149,7 +151,16 @@ mod tests {
     fn english_is_scikit_learns_list() {
         let english = StopWords::new(&StopWordList::English);
         assert_eq!(english.len(), 318);
-        for w in ["a", "the", "yourselves", "amoungst", "co", "thick", "de", "bill"] {
+        for w in [
+            "a",
+            "the",
+            "yourselves",
+            "amoungst",
+            "co",
+            "thick",
+            "de",
+            "bill",
+        ] {
             assert!(english.contains(w), "{w}");
         }
         assert!(!english.contains("The"));
