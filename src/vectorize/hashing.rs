@@ -154,10 +154,7 @@ impl HashingVectorizer {
                         (column, negative && self.params.alternate_sign)
                     })
                     .unzip();
-                ColumnMap {
-                    columns,
-                    negative: Some(negative),
-                }
+                ColumnMap::signed(columns, negative)
             })
             .collect();
         let weights = HashingWeights {
@@ -190,7 +187,12 @@ impl<T: Real> Weighting<T> for HashingWeights {
     }
 
     #[inline]
-    fn weight(&self, _column: u32, count: i64) -> T {
+    fn factor(&self, _column: u32) -> T {
+        T::one()
+    }
+
+    #[inline]
+    fn weight(&self, count: i64, _factor: T) -> T {
         if self.binary {
             T::one()
         } else {

@@ -12,6 +12,7 @@
 mod assemble;
 mod count;
 mod hashing;
+mod interner;
 mod matrix;
 mod model;
 mod params;

@@ -22,7 +22,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::assemble::{ColumnMap, Weighting, assemble};
-use super::count::{ChunkCounts, NONE, count};
+use std::cmp::Ordering;
+
+use super::count::{ChunkCounts, NONE, compare_keyed, count};
 use super::matrix::{DocTermMatrix, Real};
 use super::params::TfidfParams;
 use super::vocabulary::Vocabulary;
@@ -256,15 +258,9 @@ impl TfidfParams {
         let (low, high) = self.df_bounds(n_documents)?;
         let n_terms = terms.len();
         let mut df = vec![0u64; n_terms];
-        let mut total = vec![0u64; n_terms];
         for (chunk, map) in chunks.iter().zip(global) {
             for (local, &g) in map.iter().enumerate() {
                 df[g as usize] += u64::from(chunk.df[local]);
-                total[g as usize] += if self.binary {
-                    u64::from(chunk.df[local])
-                } else {
-                    chunk.total[local]
-                };
             }
         }
         let mut keep: Vec<bool> = df
@@ -274,6 +270,12 @@ impl TfidfParams {
         if let Some(limit) = self.max_features {
             let mut candidates: Vec<usize> = (0..n_terms).filter(|&g| keep[g]).collect();
             if candidates.len() > limit {
+                // Total counts (with binary, a term counts once per document).
+                let total = if self.binary {
+                    df.clone()
+                } else {
+                    total_counts(chunks, global, n_terms)
+                };
                 // Highest total count first; ties keep the term that sorts first.
                 candidates.sort_by_key(|&g| (std::cmp::Reverse(total[g]), g));
                 keep.fill(false);
@@ -307,82 +309,64 @@ impl TfidfParams {
     }
 }
 
-/// Merges the chunks' feature lists into one sorted vocabulary (Python's
-/// `sorted()`: code-point order, which is byte order in UTF-8). Returns the
-/// terms and, per chunk, each local feature's index among them. Moves the
-/// strings out of the chunks.
-///
-/// Each chunk is sorted on its own thread, then the sorted lists are merged.
-/// Both compare the first eight bytes of the strings as a big-endian integer
-/// first and whole strings only when those are equal, so most comparisons
-/// touch no string at all.
+/// The total number of occurrences of each term.
+fn total_counts(chunks: &[ChunkCounts], global: &[Vec<u32>], n_terms: usize) -> Vec<u64> {
+    let mut total = vec![0u64; n_terms];
+    for (chunk, map) in chunks.iter().zip(global) {
+        for e in &chunk.entries {
+            total[map[e.feature as usize] as usize] += u64::from(e.count);
+        }
+    }
+    total
+}
+
+/// Merges the chunks' sorted feature lists into one sorted vocabulary
+/// (Python's `sorted()`: code-point order, which is byte order in UTF-8).
+/// Returns the terms and, per chunk, each local feature's index among them,
+/// which grows with the local id. Moves the strings out of the chunks.
 fn merge_vocabularies(chunks: &mut [ChunkCounts]) -> (Vec<String>, Vec<Vec<u32>>) {
-    let sorted: Vec<Vec<(u64, u32)>> = chunks
-        .par_iter()
-        .map(|c| {
-            let mut keys: Vec<(u64, u32)> = c
-                .features
-                .iter()
-                .enumerate()
-                .map(|(l, f)| (prefix(f), l as u32))
-                .collect();
-            keys.sort_unstable_by(|a, b| {
-                a.0.cmp(&b.0)
-                    .then_with(|| c.features[a.1 as usize].cmp(&c.features[b.1 as usize]))
-            });
-            keys
-        })
-        .collect();
     let mut maps: Vec<Vec<u32>> = chunks
         .iter()
         .map(|c| vec![NONE; c.features.len()])
         .collect();
     let mut heads = vec![0usize; chunks.len()];
-    let mut terms = Vec::with_capacity(sorted.iter().map(Vec::len).max().unwrap_or(0));
+    let mut terms = Vec::with_capacity(chunks.iter().map(|c| c.features.len()).max().unwrap_or(0));
     loop {
         // The chunk whose next feature sorts first.
-        let mut first: Option<(usize, u64, &str)> = None;
-        for (c, keys) in sorted.iter().enumerate() {
-            if let Some(&(p, l)) = keys.get(heads[c]) {
-                let better = match first {
-                    None => true,
-                    Some((_, fp, fs)) => {
-                        p < fp || (p == fp && chunks[c].features[l as usize].as_str() < fs)
-                    }
-                };
+        let mut first: Option<usize> = None;
+        for (c, chunk) in chunks.iter().enumerate() {
+            let h = heads[c];
+            if h < chunk.features.len() {
+                let better = first.is_none_or(|f| {
+                    let (other, oh) = (&chunks[f], heads[f]);
+                    compare_keyed(
+                        (&chunk.features[h], chunk.order_keys[h]),
+                        (&other.features[oh], other.order_keys[oh]),
+                    ) == Ordering::Less
+                });
                 if better {
-                    first = Some((c, p, chunks[c].features[l as usize].as_str()));
+                    first = Some(c);
                 }
             }
         }
-        let Some((c0, p0, _)) = first else { break };
+        let Some(c0) = first else { break };
         let id = terms.len() as u32;
-        let l0 = sorted[c0][heads[c0]].1 as usize;
-        let term = std::mem::take(&mut chunks[c0].features[l0]);
-        maps[c0][l0] = id;
+        let (h0, key0) = (heads[c0], chunks[c0].order_keys[heads[c0]]);
+        let term = std::mem::take(&mut chunks[c0].features[h0]);
+        maps[c0][h0] = id;
         heads[c0] += 1;
-        for (c, keys) in sorted.iter().enumerate() {
-            if let Some(&(p, l)) = keys.get(heads[c]) {
-                if p == p0 && chunks[c].features[l as usize] == term {
-                    maps[c][l as usize] = id;
-                    heads[c] += 1;
-                }
+        for (c, chunk) in chunks.iter_mut().enumerate() {
+            let h = heads[c];
+            if h < chunk.features.len()
+                && compare_keyed((&chunk.features[h], chunk.order_keys[h]), (&term, key0)).is_eq()
+            {
+                maps[c][h] = id;
+                heads[c] += 1;
             }
         }
         terms.push(term);
     }
     (terms, maps)
-}
-
-/// The first eight bytes of `s`, zero-padded, as a big-endian integer: its
-/// order agrees with the strings' order wherever two prefixes differ.
-#[inline]
-fn prefix(s: &str) -> u64 {
-    let bytes = s.as_bytes();
-    let mut buf = [0u8; 8];
-    let n = bytes.len().min(8);
-    buf[..n].copy_from_slice(&bytes[..n]);
-    u64::from_be_bytes(buf)
 }
 
 /// TF-IDF weights in `T`.
@@ -409,7 +393,14 @@ impl<T: Real> Weighting<T> for TfidfWeights<T> {
     }
 
     #[inline]
-    fn weight(&self, column: u32, count: i64) -> T {
+    fn factor(&self, column: u32) -> T {
+        self.idf
+            .as_ref()
+            .map_or(T::one(), |idf| idf[column as usize])
+    }
+
+    #[inline]
+    fn weight(&self, count: i64, idf: T) -> T {
         let mut tf = if self.binary {
             T::one()
         } else {
@@ -418,10 +409,8 @@ impl<T: Real> Weighting<T> for TfidfWeights<T> {
         if self.sublinear {
             tf = tf.ln() + T::one();
         }
-        match &self.idf {
-            Some(idf) => tf * idf[column as usize],
-            None => tf,
-        }
+        // Without use_idf the factor is 1, and multiplying by 1 is exact.
+        tf * idf
     }
 }
 
