@@ -21,7 +21,48 @@ pub(super) fn strip_bom(bytes: &mut Vec<u8>) -> usize {
 
 /// The number of line feeds in `bytes`.
 pub(super) fn count_newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
+    // Counting into a byte per run of at most 255 bytes lets the compiler
+    // vectorise the loop; a plain `filter().count()` runs several times slower.
+    bytes
+        .chunks(255)
+        .map(|run| run.iter().map(|&b| u8::from(b == b'\n')).sum::<u8>() as usize)
+        .sum()
+}
+
+/// Decodes `bytes` of the file at `path`, which start on 1-based `line` at
+/// byte `offset` of the file; also returns the first line with bytes that are
+/// not UTF-8, if any (they are then replaced with U+FFFD). Valid UTF-8 is
+/// borrowed, not copied.
+///
+/// # Errors
+///
+/// Under `strict`, bytes that are not UTF-8, naming their line and offset.
+pub(super) fn decode<'b>(
+    bytes: &'b [u8],
+    line: usize,
+    offset: usize,
+    path: &Path,
+    strict: bool,
+) -> Result<(Cow<'b, str>, Option<usize>)> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok((Cow::Borrowed(text), None)),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let bad_line = line + count_newlines(&bytes[..at]);
+            if strict {
+                return Err(Error::input(
+                    path,
+                    Some(bad_line),
+                    format!(
+                        "not valid UTF-8 (bytes at byte offset {}); re-encode the file \
+                         as UTF-8 or drop --strict to decode it lossily",
+                        offset + at
+                    ),
+                ));
+            }
+            Ok((String::from_utf8_lossy(bytes), Some(bad_line)))
+        }
+    }
 }
 
 /// Decodes the bytes of one file, piece by piece, remembering the first line
@@ -44,36 +85,25 @@ impl<'a> Decoder<'a> {
     }
 
     /// Decodes `bytes`, which start on 1-based `line` at byte `offset` of the
-    /// file. Valid UTF-8 is borrowed, not copied.
-    ///
-    /// # Errors
-    ///
-    /// Under `strict`, bytes that are not UTF-8, naming their line and offset.
+    /// file (see [`decode`]), remembering the first line with bad bytes.
     pub(super) fn decode<'b>(
         &mut self,
         bytes: &'b [u8],
         line: usize,
         offset: usize,
     ) -> Result<Cow<'b, str>> {
-        match std::str::from_utf8(bytes) {
-            Ok(text) => Ok(Cow::Borrowed(text)),
-            Err(e) => {
-                let at = e.valid_up_to();
-                let bad_line = line + count_newlines(&bytes[..at]);
-                if self.strict {
-                    return Err(Error::input(
-                        self.path,
-                        Some(bad_line),
-                        format!(
-                            "not valid UTF-8 (bytes at byte offset {}); re-encode the file \
-                             as UTF-8 or drop --strict to decode it lossily",
-                            offset + at
-                        ),
-                    ));
-                }
-                self.first_bad_line.get_or_insert(bad_line);
-                Ok(String::from_utf8_lossy(bytes))
-            }
+        let (text, bad_line) = decode(bytes, line, offset, self.path, self.strict)?;
+        if let Some(bad_line) = bad_line {
+            self.note(bad_line);
+        }
+        Ok(text)
+    }
+
+    /// Notes that `line` has bytes that are not UTF-8 (only the first such
+    /// line is kept).
+    pub(super) fn note(&mut self, line: usize) {
+        if self.first_bad_line.is_none_or(|first| line < first) {
+            self.first_bad_line = Some(line);
         }
     }
 
@@ -107,12 +137,23 @@ mod tests {
             .decode(b"ok\nfine\nbad \xff here\nbad \xfe", 1, 0)
             .unwrap();
         assert_eq!(text, "ok\nfine\nbad \u{fffd} here\nbad \u{fffd}");
-        // A later piece of the same file does not move the first bad line.
+        // A later piece of the same file does not move the first bad line,
+        // and pieces decoded out of order keep the first one.
         d.decode(b"\xff", 10, 100).unwrap();
+        d.note(4);
         assert_eq!(
             d.warning("news/a.txt").unwrap(),
             "news/a.txt: line 3 is not valid UTF-8; decoded lossily (use --strict to refuse)"
         );
+    }
+
+    #[test]
+    fn pieces_decoded_out_of_order_keep_the_first_bad_line() {
+        let mut d = Decoder::new(Path::new("a.txt"), false);
+        d.note(9);
+        d.note(2);
+        d.note(5);
+        assert!(d.warning("a.txt").unwrap().starts_with("a.txt: line 2 "));
     }
 
     #[test]
@@ -124,6 +165,15 @@ mod tests {
             "a.txt line 7: not valid UTF-8 (bytes at byte offset 8); re-encode the file as \
              UTF-8 or drop --strict to decode it lossily"
         );
+    }
+
+    #[test]
+    fn newlines_are_counted() {
+        assert_eq!(count_newlines(b""), 0);
+        assert_eq!(count_newlines(b"a\nb\r\n\n"), 3);
+        let long = "x\n".repeat(1000) + "tail";
+        assert_eq!(count_newlines(long.as_bytes()), 1000);
+        assert_eq!(count_newlines(&[b'\n'; 600]), 600);
     }
 
     #[test]

@@ -2,19 +2,20 @@
 //! lines are parsed in parallel.
 
 use std::io::Read;
+use std::ops::Range;
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use super::Document;
-use super::decode::{Decoder, strip_bom};
+use super::decode::{Decoder, count_newlines, decode, strip_bom};
 use super::read::Context;
 use super::source::Opened;
 use crate::error::{Error, Result};
 
 /// The size of the blocks read at a time (a block grows past it only to hold
 /// a longer line).
-const BLOCK_LEN: usize = 8 << 20;
+const BLOCK_LEN: usize = 4 << 20;
 
 /// The documents of a JSON Lines source, and the warning to give when some of
 /// its bytes were not UTF-8.
@@ -27,14 +28,15 @@ pub(super) fn read(
     opened: Opened<'_>,
     ctx: &Context<'_>,
 ) -> Result<(Vec<Document>, Option<String>)> {
-    read_blocks(opened, ctx, BLOCK_LEN)
+    read_blocks(opened, ctx, BLOCK_LEN, CHUNK_LEN)
 }
 
-/// [`read`] with blocks of `block_len` bytes.
+/// [`read`] with blocks of `block_len` bytes cut into chunks of `chunk_len`.
 fn read_blocks(
     opened: Opened<'_>,
     ctx: &Context<'_>,
     block_len: usize,
+    chunk_len: usize,
 ) -> Result<(Vec<Document>, Option<String>)> {
     let Opened { mut head, mut rest } = opened;
     let mut decoder = Decoder::new(ctx.path, ctx.options.strict);
@@ -67,7 +69,7 @@ fn read_blocks(
                     fill(&mut rest, &mut next, block_len, ctx)
                 }
             },
-            || parse_block(&current, line, offset, &mut decoder, ctx),
+            || parse_block(&current, line, offset, chunk_len, &mut decoder, ctx),
         );
         let (block_documents, lines) = parsed?;
         eof = filled?;
@@ -104,25 +106,134 @@ fn fill(
 
 /// Parses a block of whole lines starting on 1-based `line` at byte `offset`;
 /// returns its documents (positions unset) and its number of line feeds.
+///
+/// The block is cut into chunks of whole lines, about `chunk_len` bytes
+/// each (the cuts depend only on the bytes, never on the number of threads);
+/// the line feeds of every chunk are counted in parallel, giving each chunk
+/// its first line, then the chunks are decoded and parsed in parallel and
+/// their documents concatenated in order. The first error in the block wins.
 fn parse_block(
     block: &[u8],
     line: usize,
     offset: usize,
+    chunk_len: usize,
     decoder: &mut Decoder<'_>,
     ctx: &Context<'_>,
 ) -> Result<(Vec<Document>, usize)> {
-    let text = decoder.decode(block, line, offset)?;
-    let lines: Vec<&str> = text.split('\n').collect();
-    let parsed: Vec<Result<Option<Document>>> = lines
+    let chunks = cut(block, chunk_len);
+    let newlines: Vec<usize> = chunks
         .par_iter()
-        .enumerate()
-        .map(|(i, text)| parse_line(text, line + i, ctx))
+        .map(|range| count_newlines(&block[range.clone()]))
         .collect();
-    let mut documents = Vec::with_capacity(parsed.len());
-    for document in parsed {
-        documents.extend(document?);
+    let mut starts = Vec::with_capacity(chunks.len());
+    let mut next = line;
+    for n in &newlines {
+        starts.push(next);
+        next += n;
     }
-    Ok((documents, lines.len() - 1))
+    let parsed: Vec<Result<(Vec<Document>, Option<usize>)>> = chunks
+        .par_iter()
+        .zip(&starts)
+        .zip(&newlines)
+        .map(|((range, &line), &newlines)| {
+            let bytes = &block[range.clone()];
+            parse_chunk(bytes, line, offset + range.start, newlines, ctx)
+        })
+        .collect();
+    let mut documents = Vec::new();
+    for chunk in parsed {
+        let (chunk_documents, bad_line) = chunk?;
+        if let Some(bad_line) = bad_line {
+            decoder.note(bad_line);
+        }
+        if documents.is_empty() {
+            documents = chunk_documents;
+        } else {
+            documents.extend(chunk_documents);
+        }
+    }
+    Ok((documents, next - line))
+}
+
+/// The size of the chunks of a block that are parsed in parallel.
+const CHUNK_LEN: usize = 256 << 10;
+
+/// Cuts `block` into ranges of at least `len` bytes (but the last) ending
+/// after a line feed (or at the end of the block).
+fn cut(block: &[u8], len: usize) -> Vec<Range<usize>> {
+    let mut ranges = Vec::with_capacity(block.len() / len.max(1) + 1);
+    let mut start = 0;
+    while start < block.len() {
+        let from = (start + len.max(1) - 1).min(block.len());
+        let end = block[from..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(block.len(), |i| from + i + 1);
+        ranges.push(start..end);
+        start = end;
+    }
+    ranges
+}
+
+/// Decodes and parses a chunk of whole lines starting on 1-based `line` at
+/// byte `offset`, holding `newlines` line feeds; returns its documents and
+/// its first line with bytes that are not UTF-8.
+fn parse_chunk(
+    bytes: &[u8],
+    line: usize,
+    offset: usize,
+    newlines: usize,
+    ctx: &Context<'_>,
+) -> Result<(Vec<Document>, Option<usize>)> {
+    let (text, bad_line) = decode(bytes, line, offset, ctx.path, ctx.options.strict)?;
+    let documents = match parse_stream(&text, line, newlines, ctx) {
+        Some(documents) => documents,
+        None => parse_lines(&text, line, ctx)?,
+    };
+    Ok((documents, bad_line))
+}
+
+/// The fast way to parse a chunk: one JSON stream over the whole chunk,
+/// sharing the parser's buffers between records. It gives up (`None`) on
+/// anything unusual (invalid JSON, a record that is not an object or lacks its
+/// text, two values on a line, a value spanning lines), leaving
+/// [`parse_lines`] to find the exact error and its line.
+fn parse_stream(
+    text: &str,
+    line: usize,
+    newlines: usize,
+    ctx: &Context<'_>,
+) -> Option<Vec<Document>> {
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    let mut documents = Vec::new();
+    let mut end = 0;
+    let mut line = line;
+    let mut newlines_between = 0;
+    while let Some(value) = stream.next() {
+        let value = value.ok()?;
+        let region = &text[end..stream.byte_offset()];
+        let record = region.trim_start_matches([' ', '\t', '\r', '\n']);
+        let gap = count_newlines(&region.as_bytes()[..region.len() - record.len()]);
+        if gap == 0 && end > 0 {
+            return None;
+        }
+        newlines_between += gap;
+        line += gap;
+        documents.push(record_document(value, line, ctx).ok()?);
+        end = stream.byte_offset();
+    }
+    // Every line feed must lie between records, none inside one.
+    newlines_between += count_newlines(&text.as_bytes()[end..]);
+    (newlines_between == newlines).then_some(documents)
+}
+
+/// The exact way to parse a chunk: line by line.
+fn parse_lines(text: &str, line: usize, ctx: &Context<'_>) -> Result<Vec<Document>> {
+    let mut documents = Vec::new();
+    for (i, text) in text.split('\n').enumerate() {
+        documents.extend(parse_line(text, line + i, ctx)?);
+    }
+    Ok(documents)
 }
 
 /// Parses one line; `None` for a blank line.
@@ -133,6 +244,12 @@ fn parse_line(text: &str, line: usize, ctx: &Context<'_>) -> Result<Option<Docum
     let error = |message: String| Error::input(ctx.path, Some(line), message);
     let value: Value = serde_json::from_str(text)
         .map_err(|e| error(format!("invalid JSON: {}", json_error(&e))))?;
+    record_document(value, line, ctx).map(Some)
+}
+
+/// The document of a record found on 1-based `line`.
+fn record_document(value: Value, line: usize, ctx: &Context<'_>) -> Result<Document> {
+    let error = |message: String| Error::input(ctx.path, Some(line), message);
     let mut fields = match value {
         Value::Object(fields) => fields,
         other => {
@@ -170,14 +287,14 @@ fn parse_line(text: &str, line: usize, ctx: &Context<'_>) -> Result<Option<Docum
             )));
         }
     };
-    Ok(Some(Document {
+    Ok(Document {
         id,
         text,
         source: ctx.source.clone(),
         position: 0,
         line,
         fields,
-    }))
+    })
 }
 
 /// A serde_json error without its "line 1" (each line is parsed alone).
@@ -224,11 +341,9 @@ mod tests {
     use crate::corpus::ReadOptions;
     use crate::corpus::source::open_stream;
 
-    fn read_with(
-        bytes: &[u8],
-        options: &ReadOptions,
-        block_len: usize,
-    ) -> Result<(Vec<Document>, Option<String>)> {
+    type Read = Result<(Vec<Document>, Option<String>)>;
+
+    fn read_sized(bytes: &[u8], options: &ReadOptions, block_len: usize, chunk_len: usize) -> Read {
         let ctx = Context {
             path: Path::new("d/a.jsonl"),
             source: Arc::from("d/a.jsonl"),
@@ -236,7 +351,23 @@ mod tests {
             options,
         };
         let opened = open_stream(Cursor::new(bytes.to_vec())).unwrap();
-        read_blocks(opened, &ctx, block_len)
+        read_blocks(opened, &ctx, block_len, chunk_len)
+    }
+
+    /// Reads `bytes` with blocks of `block_len`, checking that other block
+    /// and chunk sizes (hence the line-by-line parser as well as the stream
+    /// parser) give the same result.
+    fn read_with(bytes: &[u8], options: &ReadOptions, block_len: usize) -> Read {
+        let result = read_sized(bytes, options, block_len, CHUNK_LEN);
+        for (block_len, chunk_len) in [(BLOCK_LEN, 1), (BLOCK_LEN, 10), (16, 7), (1, 1)] {
+            let other = read_sized(bytes, options, block_len, chunk_len);
+            assert_eq!(
+                format!("{other:?}"),
+                format!("{result:?}"),
+                "blocks of {block_len}, chunks of {chunk_len}"
+            );
+        }
+        result
     }
 
     fn docs(bytes: &[u8]) -> Vec<Document> {
@@ -353,6 +484,66 @@ mod tests {
     }
 
     #[test]
+    fn records_must_be_one_per_line() {
+        assert_eq!(
+            err(b"{\"text\": \"a\"}\n{\"text\":\n \"b\"}\n"),
+            "d/a.jsonl line 2: invalid JSON: EOF while parsing a value at column 8"
+        );
+        assert_eq!(
+            err(b"{\"text\": \"a\"}\n{\"text\": \"b\"} {\"text\": \"c\"}\n"),
+            "d/a.jsonl line 2: invalid JSON: trailing characters at column 15"
+        );
+        assert_eq!(
+            err(b"{\"text\": \"a\"}\n\"text\"\n"),
+            "d/a.jsonl line 2: invalid JSON: expected an object, found a string"
+        );
+        assert_eq!(
+            err(b"{\"text\": \"a\"}\n12 13\n"),
+            "d/a.jsonl line 2: invalid JSON: trailing characters at column 4"
+        );
+    }
+
+    #[test]
+    fn the_stream_parser_agrees_with_the_line_parser() {
+        let ctx = Context {
+            path: Path::new("a.jsonl"),
+            source: Arc::from("a.jsonl"),
+            name: "a.jsonl",
+            options: &ReadOptions::default(),
+        };
+        let text = "\r\n {\"text\": \"a\", \"id\": null} \r\n\n\t{\"text\": \"b\\nc\"}\n\n";
+        let newlines = count_newlines(text.as_bytes());
+        let stream = parse_stream(text, 7, newlines, &ctx).expect("the stream parser copes");
+        assert_eq!(stream, parse_lines(text, 7, &ctx).unwrap());
+        assert_eq!(stream.iter().map(|d| d.line).collect::<Vec<_>>(), [8, 10]);
+        assert_eq!(stream[0].id, "8");
+        // It gives up on what it cannot number exactly.
+        for unusual in [
+            "{\"text\": \"a\"} {\"text\": \"b\"}\n",
+            "{\"text\":\n\"a\"}\n",
+            "{\"text\": \"a\"}\n{\"id\": 1}\n",
+            "[]\n",
+            "{\"text\": \"a\"}\n{\n",
+        ] {
+            let newlines = count_newlines(unusual.as_bytes());
+            assert_eq!(
+                parse_stream(unusual, 1, newlines, &ctx),
+                None,
+                "{unusual:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn blocks_are_cut_after_line_feeds() {
+        let block = b"ab\ncdef\ng\n\nh";
+        assert_eq!(cut(block, 1), [0..3, 3..8, 8..10, 10..11, 11..12]);
+        assert_eq!(cut(block, 4), [0..8, 8..12]);
+        assert_eq!(cut(block, 100), vec![0..12]);
+        assert_eq!(cut(b"", 4), []);
+    }
+
+    #[test]
     fn the_first_error_in_the_file_wins() {
         let mut bytes = Vec::new();
         for i in 0..1000 {
@@ -422,19 +613,22 @@ mod tests {
                 bytes.extend(b"\n");
             }
         }
-        let (reference, _) = read_with(&bytes, &ReadOptions::default(), BLOCK_LEN).unwrap();
+        let options = ReadOptions::default();
+        let (reference, _) = read_sized(&bytes, &options, BLOCK_LEN, CHUNK_LEN).unwrap();
         assert_eq!(reference.len(), 3000);
         assert_eq!(reference[2999].position, 2999);
-        for block_len in [1, 50, 1000, 65536] {
-            let (d, _) = read_with(&bytes, &ReadOptions::default(), block_len).unwrap();
-            assert_eq!(d, reference, "block_len {block_len}");
+        assert_eq!(reference[2999].line, 3429);
+        for (block_len, chunk_len) in [(7, 3), (50, 50), (1000, 100), (65536, 4096), (BLOCK_LEN, 1)]
+        {
+            let (d, _) = read_sized(&bytes, &options, block_len, chunk_len).unwrap();
+            assert_eq!(d, reference, "blocks of {block_len}, chunks of {chunk_len}");
         }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()
             .unwrap();
         let (d, _) = pool
-            .install(|| read_with(&bytes, &ReadOptions::default(), 1000))
+            .install(|| read_sized(&bytes, &options, 1000, 100))
             .unwrap();
         assert_eq!(d, reference);
     }

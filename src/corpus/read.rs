@@ -2,6 +2,7 @@
 //! the whole corpus (empty corpus, duplicate ids).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
@@ -171,7 +172,8 @@ fn finish(mut corpus: Corpus, inputs: &[String], text_only: bool) -> Result<Corp
 /// the first few with where they occur first and second.
 fn duplicate_ids(documents: &[Document]) -> Option<String> {
     const SHOWN: usize = 3;
-    let mut first: HashMap<&str, (usize, bool)> = HashMap::with_capacity(documents.len());
+    let mut first: HashMap<&str, (usize, bool), BuildHasherDefault<Fnv>> =
+        HashMap::with_capacity_and_hasher(documents.len(), BuildHasherDefault::default());
     let mut duplicated = Vec::new();
     for (i, d) in documents.iter().enumerate() {
         let seen = first.entry(d.id.as_str()).or_insert((i, false));
@@ -199,6 +201,28 @@ fn duplicate_ids(documents: &[Document]) -> Option<String> {
         if n == 1 { "" } else { "first " },
         examples.join(", ")
     ))
+}
+
+/// The FNV-1a hash: ids are short and trusted enough that SipHash's defence
+/// against flooding is not worth its cost here.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 #[cfg(test)]
