@@ -1,80 +1,125 @@
 //! Corpus reading: this module owns the first step of every topica pipeline,
 //! turning files, directories and standard input into [`Document`]s.
 //!
-//! # Inputs
-//!
-//! [`Corpus::read`] reads its inputs in the order given:
-//!
-//! - `-` is standard input. It is plain text unless [`ReadOptions::format`]
-//!   is set, and it is gunzipped when it starts with the gzip magic bytes
-//!   `1f 8b`. Its documents have the source `-` and ids `-#N`.
-//! - A file is always read, whatever it holds. Its format is inferred from its
-//!   extension by [`Format::from_path`] (`.jsonl`/`.ndjson`: JSON Lines,
-//!   `.csv`: CSV, anything else, including no extension: plain text) unless
-//!   [`ReadOptions::format`] is set, which then applies to every file. A
-//!   trailing `.gz` is looked through (`a.jsonl.gz` is gzipped JSON Lines) and
-//!   such files are decompressed with flate2's `MultiGzDecoder`.
-//! - A directory is walked recursively in sorted path order, skipping hidden
-//!   entries (names starting with `.`); every regular file in it (symbolic
-//!   links to regular files included; linked directories are not entered) is
-//!   read as above, except files that look binary (a NUL byte in their first
-//!   8 KiB, after decompression), which are skipped with a warning. A
-//!   directory that yields no readable file is an error.
-//!
-//! A missing or unreadable input is an [`Error::Io`](crate::Error::Io).
-//!
-//! # Decoding
-//!
-//! A leading UTF-8 byte order mark is dropped and `\r\n` line endings are
-//! accepted everywhere. Bytes that are not UTF-8 are decoded lossily (as
-//! U+FFFD) with one warning per file naming its first line with bad bytes, or,
-//! with [`ReadOptions::strict`], refused with an
-//! [`Error::Input`](crate::Error::Input) naming the line and byte offset. This
-//! holds for all three formats.
-//!
-//! # Formats
-//!
-//! - **Plain text** is split into paragraphs as [`Split`] says; every
-//!   paragraph is trimmed and empty ones are dropped. A paragraph's id is
-//!   `NAME#N`, where `N` counts the file's paragraphs from 0 and `NAME` is the
-//!   file's path relative to the directory given as input, with `/`
-//!   separators (just the file name for a file given by itself, `-` for
-//!   standard input). Its [`Document::line`] is the line where the paragraph
-//!   starts and its [`Document::fields`] are empty.
-//! - **JSON Lines**: one JSON object per line, blank lines skipped (they still
-//!   count for line numbers). Each record is one document, even when its text
-//!   is empty (as in scikit-learn, where empty documents keep their row). The
-//!   text field ([`ReadOptions::text_field`]) must be a string. The id field
-//!   ([`ReadOptions::id_field`]) may be a string (used as is), a number (used
-//!   as its JSON text: `12` gives `"12"`) or absent or `null` (the record's
-//!   1-based line number is used). Every other field is kept in
-//!   [`Document::fields`].
-//! - **CSV** with a header row that must name the text column. Each record is
-//!   one document (empty text included) and must have as many fields as the
-//!   header. The id column, when there is one, gives the id; without one, or
-//!   when the record's id cell is empty, the record's 1-based line number is
-//!   used. Every other column is kept in [`Document::fields`] as a JSON string.
-//!
-//! # After reading
-//!
-//! A corpus without any document is an
-//! [`Error::EmptyCorpus`](crate::Error::EmptyCorpus). Ids used by more than
-//! one document give one warning; all documents are kept.
-//!
-//! The library never prints: problems that do not stop reading are returned
-//! in [`Corpus::warnings`], one complete sentence each, naming the file.
-//!
-//! # Example
-//!
 //! ```
 //! use topica::corpus::{Corpus, ReadOptions};
 //!
 //! let corpus = Corpus::read(&["data/news"], &ReadOptions::default())?;
 //! assert_eq!(corpus.documents.len(), 74);
-//! assert_eq!(corpus.documents[0].id, "01-gript-home-office-monitors-musk.txt#0");
+//! let first = &corpus.documents[0];
+//! assert_eq!(first.id, "01-gript-home-office-monitors-musk.txt#0");
+//! assert_eq!(&*first.source, "data/news/01-gript-home-office-monitors-musk.txt");
 //! assert!(corpus.warnings.is_empty());
 //! # Ok::<(), topica::Error>(())
 //! ```
+//!
+//! # Inputs
+//!
+//! [`Corpus::read`] reads its inputs in the order given:
+//!
+//! - `-` is standard input, read once. It is plain text unless
+//!   [`ReadOptions::format`] is set, and it is gunzipped when it starts with
+//!   the gzip magic bytes `1f 8b`. Its documents have the source `-` and, for
+//!   plain text, ids `-#N`. [`Corpus::from_reader`] reads any other stream the
+//!   same way.
+//! - A file given by itself is always read, whatever it holds. Its format is
+//!   inferred from its name by [`Format::from_path`] (`.jsonl`/`.ndjson`: JSON
+//!   Lines, `.csv`: CSV, anything else, including no extension: plain text)
+//!   unless [`ReadOptions::format`] is set, which then applies to every file.
+//!   A trailing `.gz` is looked through (`a.jsonl.gz` is gzipped JSON Lines),
+//!   and such files are decompressed with flate2's `MultiGzDecoder`
+//!   (concatenated gzip members are all read).
+//! - A directory is walked recursively in sorted path order (walkdir's
+//!   `sort_by_file_name`), skipping hidden entries (names starting with `.`,
+//!   and everything under them). Every regular file found (symbolic links to
+//!   regular files included; linked directories are not entered) is read as
+//!   above, except files that look binary (a NUL byte in their first 8 KiB,
+//!   after decompression): those are skipped with a warning such as
+//!   `"d/logo.png: skipped, as it looks binary (a NUL byte in its first 8 KiB)"`.
+//!   A directory that yields no readable file is the error
+//!   `"DIR: no text files in this directory"`.
+//!
+//! A missing or unreadable input is an [`Error::Io`](crate::Error::Io)
+//! naming it, followed by the system's message.
+//!
+//! # Decoding
+//!
+//! A leading UTF-8 byte order mark is dropped, and `\r\n` line endings are
+//! accepted everywhere. Bytes that are not UTF-8 are decoded lossily (as
+//! U+FFFD) with one warning per file naming the first line with bad bytes:
+//! `"news/a.txt: line 3 is not valid UTF-8; decoded lossily (use --strict to
+//! refuse)"`. With [`ReadOptions::strict`] they are refused instead:
+//! `"news/a.txt line 3: not valid UTF-8 (bytes at byte offset N); re-encode
+//! the file as UTF-8 or drop --strict to decode it lossily"`, where `N` counts
+//! from the start of the (decompressed) file, byte order mark included. This
+//! holds for all three formats.
+//!
+//! # Plain text
+//!
+//! The text is split into paragraphs as [`Split`] says. A line is blank when
+//! it is empty or holds only whitespace. [`Split::Auto`] (the default) splits
+//! on blank lines when the file has at least one, else makes every line a
+//! paragraph. Every paragraph is trimmed, and empty paragraphs are dropped.
+//!
+//! A paragraph's [`Document::id`] is `NAME#N`, where `N` counts the file's
+//! (non-empty) paragraphs from 0 and `NAME` is the file's path relative to the
+//! directory given as input, with `/` separators (just the file name for a
+//! file given by itself, `-` for standard input). Its [`Document::position`]
+//! is `N`, its [`Document::line`] the 1-based line of its first line, its
+//! [`Document::source`] the file's path as given or as walked (such as
+//! `data/news/01-gript-home-office-monitors-musk.txt`), and its
+//! [`Document::fields`] are empty.
+//!
+//! # JSON Lines
+//!
+//! One JSON object per line. Blank lines are skipped, but still count for line
+//! numbers. Every record is one document, even when its text is empty: as in
+//! scikit-learn, an empty document keeps its row (the "clean" 20 Newsgroups
+//! corpus has hundreds of them, and the document count must match).
+//!
+//! - The text field ([`ReadOptions::text_field`], `text` by default) must
+//!   exist and be a string, else the error names the line:
+//!   ``"no field `text` (fields: id, label, split)"`` or
+//!   ``"field `text` is a number, not a string"`` (`null` too is refused).
+//! - The id field ([`ReadOptions::id_field`], `id` by default) may be a string
+//!   (used as is), a number (used as its JSON text: `12` gives `"12"`, `1.5`
+//!   gives `"1.5"`), or absent or `null` (the record's 1-based line number is
+//!   used). Any other type is an error naming the line.
+//! - Every other field is kept in [`Document::fields`].
+//! - A line that is not valid JSON, or not an object, is the error
+//!   `"invalid JSON: ..."` naming the line (and the column within it).
+//!
+//! [`Document::position`] is the record's index among the file's records,
+//! [`Document::line`] its line. Files are read in blocks of whole lines
+//! (4 MiB) whose lines are parsed in parallel, so a large file is never held
+//! whole in memory next to its parsed texts; the result does not depend on
+//! the number of threads.
+//!
+//! # CSV
+//!
+//! A header row is required (read with the csv crate, so quoted fields may
+//! span lines). It must name the text column, else
+//! ``"FILE line 1: no column `text` in the header (columns: a, b, c); choose
+//! one with --text-field"``. Every record is one document (empty text
+//! included) and must have as many fields as the header, else
+//! `"FILE line L: record has 3 fields but the header has 4"`, where `L` is
+//! the line where the record starts. The id column gives the id when the
+//! header has one and the record's cell is not empty; otherwise the record's
+//! 1-based line number is used. Every other column is kept in
+//! [`Document::fields`] as a JSON string. A file without a single byte has no
+//! records.
+//!
+//! # After reading
+//!
+//! A corpus without any document is an
+//! [`Error::EmptyCorpus`](crate::Error::EmptyCorpus) naming the inputs, such as
+//! `"no documents in data/empty.txt (every paragraph of the plain text was
+//! empty)"`. Ids used by more than one document give one warning saying how
+//! many ids are shared and where the first few occur; all documents are kept.
+//!
+//! The library never prints and never exits: problems that do not stop
+//! reading are returned in [`Corpus::warnings`], one complete sentence each,
+//! naming the file, for the binary to print.
 
 mod csv;
 mod decode;
