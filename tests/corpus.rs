@@ -156,8 +156,8 @@ fn reference(file: &str) -> std::path::PathBuf {
     path
 }
 
-/// Run with `cargo test --release --test corpus -- --ignored --nocapture` to
-/// see the time taken.
+/// Run with `cargo test --release --test corpus -- --ignored --nocapture
+/// --test-threads=1` (on an otherwise idle machine) to see the time taken.
 #[test]
 #[ignore = "needs the reference corpora in $TOPICA_DATA_DIR"]
 fn twenty_newsgroups_reads_every_record() {
