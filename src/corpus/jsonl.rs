@@ -46,17 +46,22 @@ fn read_blocks(
     let mut eof = fill(&mut rest, &mut current, block_len, ctx)?;
     let mut spare = Vec::new();
     let mut documents = Vec::new();
+    // Where to look for the block's last line feed from: past what was
+    // already searched when a long line made the block grow.
+    let mut searched = 0;
     while !current.is_empty() {
         let cut = if eof {
             current.len()
-        } else if let Some(last) = current.iter().rposition(|&b| b == b'\n') {
-            last + 1
+        } else if let Some(last) = current[searched..].iter().rposition(|&b| b == b'\n') {
+            searched + last + 1
         } else {
             // A line longer than a block: read on until its end.
+            searched = current.len();
             let longer = current.len() + block_len;
             eof = fill(&mut rest, &mut current, longer, ctx)?;
             continue;
         };
+        searched = 0;
         let mut next = std::mem::take(&mut spare);
         next.clear();
         next.extend_from_slice(&current[cut..]);
@@ -541,6 +546,26 @@ mod tests {
         assert_eq!(cut(block, 4), [0..8, 8..12]);
         assert_eq!(cut(block, 100), vec![0..12]);
         assert_eq!(cut(b"", 4), []);
+    }
+
+    #[test]
+    fn lines_longer_than_a_block_are_read_whole() {
+        let long = "x".repeat(5000);
+        let bytes =
+            format!("{{\"text\": \"{long}\"}}\n{{\"text\": \"b\"}}\n{{\"text\": \"{long}\"}}");
+        for block_len in [1, 100, 4999, 5011, 5012, 5013, 6000] {
+            let (d, _) =
+                read_sized(bytes.as_bytes(), &ReadOptions::default(), block_len, 64).unwrap();
+            let got: Vec<_> = d
+                .iter()
+                .map(|d| (d.text.len(), d.line, d.position))
+                .collect();
+            assert_eq!(
+                got,
+                [(5000, 1, 0), (1, 2, 1), (5000, 3, 2)],
+                "blocks of {block_len}"
+            );
+        }
     }
 
     #[test]
