@@ -1,0 +1,247 @@
+//! CSV: a header row naming the text column, then one document per record.
+
+use serde_json::{Map, Value};
+
+use super::Document;
+use super::decode::count_newlines;
+use super::read::Context;
+use crate::error::{Error, Result};
+
+/// The documents of a decoded CSV file.
+///
+/// The header row must name the text column; every record must have as many
+/// fields as the header. The id column gives the id when there is one and the
+/// record's cell is not empty; otherwise the record's 1-based line number is
+/// used. Other columns go into [`Document::fields`] as JSON strings. A file
+/// without any byte, not even a header, has no documents.
+pub(super) fn documents(text: &str, ctx: &Context<'_>) -> Result<Vec<Document>> {
+    let csv_error = |e: csv::Error| {
+        let line = e.position().map(|p| p.line() as usize);
+        Error::input(ctx.path, line, format!("invalid CSV: {e}"))
+    };
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut lines = Lines::new(text);
+    let header = reader.headers().map_err(csv_error)?.clone();
+    let header_line = lines.of(header.position());
+    let text_field = &ctx.options.text_field;
+    let Some(text_column) = header.iter().position(|h| h == text_field) else {
+        let columns: Vec<&str> = header.iter().collect();
+        return Err(Error::input(
+            ctx.path,
+            Some(header_line),
+            format!(
+                "no column `{text_field}` in the header (columns: {}); choose one with --text-field",
+                columns.join(", ")
+            ),
+        ));
+    };
+    let id_column = header.iter().position(|h| h == ctx.options.id_field);
+    let mut documents = Vec::new();
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(csv_error)? {
+        let line = lines.of(record.position());
+        if record.len() != header.len() {
+            return Err(Error::input(
+                ctx.path,
+                Some(line),
+                format!(
+                    "record has {} fields but the header has {}",
+                    record.len(),
+                    header.len()
+                ),
+            ));
+        }
+        let id = match id_column.map(|i| &record[i]) {
+            Some(id) if !id.is_empty() => id.to_string(),
+            _ => line.to_string(),
+        };
+        let mut fields = Map::new();
+        for (i, (name, value)) in header.iter().zip(record.iter()).enumerate() {
+            if i != text_column && Some(i) != id_column {
+                fields.insert(name.to_string(), Value::String(value.to_string()));
+            }
+        }
+        documents.push(Document {
+            id,
+            text: record[text_column].to_string(),
+            source: ctx.source.clone(),
+            position: documents.len(),
+            line,
+            fields,
+        });
+    }
+    Ok(documents)
+}
+
+/// Line numbers of records, from their byte offsets.
+///
+/// The csv crate's own line numbers are off for `\r\n` line endings and
+/// after blank lines (it counts a record from the line break before it), so
+/// lines are counted here instead, in one pass over the text.
+struct Lines<'t> {
+    text: &'t [u8],
+    /// A byte offset already counted up to.
+    byte: usize,
+    /// The 1-based line at `byte`.
+    line: usize,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        Lines {
+            text: text.as_bytes(),
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line where a record at `position` starts (its first byte
+    /// that is not a line break); offsets must not decrease between calls.
+    fn of(&mut self, position: Option<&csv::Position>) -> usize {
+        let Some(position) = position else {
+            return self.line;
+        };
+        let mut start = (position.byte() as usize).max(self.byte);
+        while matches!(self.text.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let start = start.min(self.text.len());
+        self.line += count_newlines(&self.text[self.byte..start]);
+        self.byte = start;
+        self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::corpus::ReadOptions;
+
+    fn read_with(text: &str, options: &ReadOptions) -> Result<Vec<Document>> {
+        let ctx = Context {
+            path: Path::new("d/a.csv"),
+            source: Arc::from("d/a.csv"),
+            name: "a.csv",
+            options,
+        };
+        documents(text, &ctx)
+    }
+
+    fn read(text: &str) -> Result<Vec<Document>> {
+        read_with(text, &ReadOptions::default())
+    }
+
+    fn summary(docs: &[Document]) -> Vec<(&str, &str, usize, usize)> {
+        docs.iter()
+            .map(|d| (d.id.as_str(), d.text.as_str(), d.position, d.line))
+            .collect()
+    }
+
+    #[test]
+    fn one_document_per_record_with_other_columns_kept_as_strings() {
+        let docs = read("id,text,label,n\nx,Hello,a,1\ny,\"Two\nlines, quoted\",b,2\n").unwrap();
+        assert_eq!(
+            summary(&docs),
+            [("x", "Hello", 0, 2), ("y", "Two\nlines, quoted", 1, 3)]
+        );
+        assert_eq!(
+            Value::Object(docs[0].fields.clone()),
+            json!({"label": "a", "n": "1"})
+        );
+        assert_eq!(&*docs[1].source, "d/a.csv");
+    }
+
+    #[test]
+    fn without_an_id_column_or_id_the_line_number_is_the_id() {
+        let docs = read("text,label\n\"a\nb\",x\nc,y\n").unwrap();
+        assert_eq!(summary(&docs), [("2", "a\nb", 0, 2), ("4", "c", 1, 4)]);
+        let docs = read("id,text\n,a\nk,b\n").unwrap();
+        assert_eq!(summary(&docs), [("2", "a", 0, 2), ("k", "b", 1, 3)]);
+    }
+
+    #[test]
+    fn empty_texts_are_kept() {
+        let docs = read("id,text\n1,\n2,\"\"\n").unwrap();
+        assert_eq!(summary(&docs), [("1", "", 0, 2), ("2", "", 1, 3)]);
+    }
+
+    #[test]
+    fn crlf_line_endings_are_accepted() {
+        let docs = read("id,text\r\n1,a\r\n2,\"b\r\nc\"\r\n3,d\r\n").unwrap();
+        assert_eq!(
+            summary(&docs),
+            [("1", "a", 0, 2), ("2", "b\r\nc", 1, 3), ("3", "d", 2, 5)]
+        );
+    }
+
+    #[test]
+    fn blank_lines_are_skipped_but_counted() {
+        let docs = read("\n\nid,text\n1,a\n\n2,\"b\nc\"\n\n\n3,d\n").unwrap();
+        assert_eq!(
+            summary(&docs),
+            [("1", "a", 0, 4), ("2", "b\nc", 1, 6), ("3", "d", 2, 10)]
+        );
+        assert_eq!(
+            read("\r\nid,text\r\n\r\n1,a,b\r\n")
+                .unwrap_err()
+                .to_string(),
+            "d/a.csv line 4: record has 3 fields but the header has 2"
+        );
+        assert_eq!(
+            read("\n\nid\n1\n").unwrap_err().to_string(),
+            "d/a.csv line 3: no column `text` in the header (columns: id); \
+             choose one with --text-field"
+        );
+    }
+
+    #[test]
+    fn custom_text_and_id_columns() {
+        let options = ReadOptions::default()
+            .with_text_field("body")
+            .with_id_field("key");
+        let docs = read_with("key,body,text\nk,b,t\n", &options).unwrap();
+        assert_eq!(summary(&docs), [("k", "b", 0, 2)]);
+        assert_eq!(Value::Object(docs[0].fields.clone()), json!({"text": "t"}));
+    }
+
+    #[test]
+    fn the_text_column_must_be_in_the_header() {
+        assert_eq!(
+            read("a,b,c\n1,2,3\n").unwrap_err().to_string(),
+            "d/a.csv line 1: no column `text` in the header (columns: a, b, c); \
+             choose one with --text-field"
+        );
+    }
+
+    #[test]
+    fn ragged_records_are_errors_naming_their_line() {
+        assert_eq!(
+            read("id,text,a,b\n1,x,y,z\n2,\"multi\nline\",y,z\n3,x,y\n")
+                .unwrap_err()
+                .to_string(),
+            "d/a.csv line 5: record has 3 fields but the header has 4"
+        );
+        assert_eq!(
+            read("id,text\n1,x,y\n").unwrap_err().to_string(),
+            "d/a.csv line 2: record has 3 fields but the header has 2"
+        );
+    }
+
+    #[test]
+    fn an_empty_file_or_a_lone_header_has_no_documents() {
+        assert_eq!(read("").unwrap(), []);
+        assert_eq!(read("id,text\n").unwrap(), []);
+        assert_eq!(read("id,text").unwrap(), []);
+    }
+}

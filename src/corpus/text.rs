@@ -1,0 +1,190 @@
+//! Plain text: splitting a file into paragraphs.
+
+use serde_json::Map;
+
+use super::read::Context;
+use super::{Document, Split};
+
+/// One paragraph: its trimmed text and the 1-based line where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Paragraph {
+    /// The 1-based line of the paragraph's first (non-blank) line.
+    pub line: usize,
+    /// The trimmed text; never empty.
+    pub text: String,
+}
+
+/// Whether a line is blank: empty or whitespace only.
+fn is_blank(line: &str) -> bool {
+    line.trim().is_empty()
+}
+
+/// Splits `text` into its non-empty paragraphs as `split` says.
+///
+/// Lines end with `\n` or `\r\n`. [`Split::Auto`] is [`Split::Blank`] when
+/// some line is blank, else [`Split::Lines`]. Every paragraph is trimmed and
+/// empty ones are dropped.
+pub(super) fn paragraphs(text: &str, split: Split) -> Vec<Paragraph> {
+    let split = match split {
+        Split::Auto if text.lines().any(is_blank) => Split::Blank,
+        Split::Auto => Split::Lines,
+        other => other,
+    };
+    let mut out = Vec::new();
+    let mut push = |line: usize, text: &str| {
+        let text = text.trim();
+        if !text.is_empty() {
+            out.push(Paragraph {
+                line,
+                text: text.to_string(),
+            });
+        }
+    };
+    match split {
+        Split::Lines => {
+            for (i, line) in text.lines().enumerate() {
+                push(i + 1, line);
+            }
+        }
+        Split::Blank => {
+            let mut run: Vec<&str> = Vec::new();
+            let mut start = 0;
+            for (i, line) in text.lines().enumerate() {
+                if is_blank(line) {
+                    if !run.is_empty() {
+                        push(start, &run.join("\n"));
+                        run.clear();
+                    }
+                } else {
+                    if run.is_empty() {
+                        start = i + 1;
+                    }
+                    run.push(line);
+                }
+            }
+            if !run.is_empty() {
+                push(start, &run.join("\n"));
+            }
+        }
+        Split::None | Split::Auto => {
+            if let Some(first) = text.lines().position(|l| !is_blank(l)) {
+                push(first + 1, &text.lines().collect::<Vec<_>>().join("\n"));
+            }
+        }
+    }
+    out
+}
+
+/// The documents of a plain-text file: one per non-empty paragraph, with ids
+/// `NAME#N`.
+pub(super) fn documents(text: &str, ctx: &Context<'_>) -> Vec<Document> {
+    paragraphs(text, ctx.options.split)
+        .into_iter()
+        .enumerate()
+        .map(|(position, p)| Document {
+            id: format!("{}#{position}", ctx.name),
+            text: p.text,
+            source: ctx.source.clone(),
+            position,
+            line: p.line,
+            fields: Map::new(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::corpus::ReadOptions;
+
+    fn split(text: &str, split: Split) -> Vec<(usize, String)> {
+        paragraphs(text, split)
+            .into_iter()
+            .map(|p| (p.line, p.text))
+            .collect()
+    }
+
+    fn p(line: usize, text: &str) -> (usize, String) {
+        (line, text.to_string())
+    }
+
+    #[test]
+    fn lines_makes_every_non_blank_line_a_trimmed_paragraph() {
+        let text = "  one \n\n two\n \t \nthree";
+        assert_eq!(
+            split(text, Split::Lines),
+            [p(1, "one"), p(3, "two"), p(5, "three")]
+        );
+    }
+
+    #[test]
+    fn blank_joins_runs_of_non_blank_lines() {
+        let text = "\n\n a\nb \n \t\nc\n\n\n  d\n  e\n";
+        assert_eq!(
+            split(text, Split::Blank),
+            [p(3, "a\nb"), p(6, "c"), p(9, "d\n  e")]
+        );
+    }
+
+    #[test]
+    fn auto_is_blank_when_there_is_a_blank_line_else_lines() {
+        assert_eq!(
+            split("a\nb\n\nc\n", Split::Auto),
+            split("a\nb\n\nc\n", Split::Blank)
+        );
+        assert_eq!(split("a\nb\n\nc\n", Split::Auto), [p(1, "a\nb"), p(4, "c")]);
+        // A whitespace-only line is blank.
+        assert_eq!(
+            split("a\nb\n   \nc", Split::Auto),
+            [p(1, "a\nb"), p(4, "c")]
+        );
+        // A final line break does not make a blank line.
+        assert_eq!(split("a\nb\n", Split::Auto), [p(1, "a"), p(2, "b")]);
+    }
+
+    #[test]
+    fn none_makes_the_whole_file_one_document() {
+        assert_eq!(split("\n\n  a\n\nb  \n\n", Split::None), [p(3, "a\n\nb")]);
+    }
+
+    #[test]
+    fn empty_paragraphs_are_dropped_in_every_mode() {
+        for mode in [Split::Auto, Split::Lines, Split::Blank, Split::None] {
+            assert_eq!(split("", mode), [], "{mode}");
+            assert_eq!(split(" \n\t\n\u{a0}\n", mode), [], "{mode}");
+        }
+    }
+
+    #[test]
+    fn crlf_line_endings_are_accepted() {
+        let text = "a\r\nb\r\n\r\nc\r\n";
+        assert_eq!(split(text, Split::Auto), [p(1, "a\nb"), p(4, "c")]);
+        assert_eq!(split(text, Split::Lines), [p(1, "a"), p(2, "b"), p(4, "c")]);
+        assert_eq!(split(text, Split::None), [p(1, "a\nb\n\nc")]);
+    }
+
+    #[test]
+    fn documents_are_numbered_from_zero_with_name_ids() {
+        let options = ReadOptions::default();
+        let ctx = Context {
+            path: Path::new("dir/sub/a.txt"),
+            source: Arc::from("dir/sub/a.txt"),
+            name: "sub/a.txt",
+            options: &options,
+        };
+        let docs = documents("\n x \n\ny\n", &ctx);
+        let got: Vec<_> = docs
+            .iter()
+            .map(|d| (d.id.as_str(), d.text.as_str(), d.position, d.line))
+            .collect();
+        assert_eq!(
+            got,
+            [("sub/a.txt#0", "x", 0, 2), ("sub/a.txt#1", "y", 1, 4)]
+        );
+        assert_eq!(&*docs[1].source, "dir/sub/a.txt");
+        assert!(docs[1].fields.is_empty());
+    }
+}
