@@ -710,7 +710,7 @@ def compare_matrices(expected, actual, vocabulary=None):
             if not difference[k] > TOLERANCE and not np.isnan(difference[k]):
                 break
             print(f"  row {rows[k]} column {term(expected.indices[k])}: "
-                  f"scikit-learn {expected.data[k]!r}, topica {actual.data[k]!r}")
+                  f"scikit-learn {float(expected.data[k])!r}, topica {float(actual.data[k])!r}")
         return False, max_diff
     return True, max_diff
 
@@ -726,6 +726,7 @@ def check_one(name, kind, params, topica, data_file, texts, tmp):
     command += TOPICA_FLAGS[name]
     topica_seconds = run_topica(command)
     if topica_seconds is None:
+        print(f"{name}: FAILED (topica did not run)")
         return False
 
     try:
@@ -733,6 +734,7 @@ def check_one(name, kind, params, topica, data_file, texts, tmp):
         actual_vocabulary = read_vocabulary(vocabulary_path) if kind == "tfidf" else None
     except Exception as error:  # a malformed output is a failure, not a crash
         print(f"  FAIL: cannot read topica's output: {error!r}")
+        print(f"{name}: FAILED (unreadable output)")
         return False
 
     vectorizer = make_vectorizer(kind, params)
