@@ -42,6 +42,12 @@ pub enum Error {
     #[error("the corpus is empty: {0}")]
     EmptyCorpus(String),
 
+    /// A reference corpus that tests, benchmarks or evaluation need is not
+    /// where `TOPICA_DATA_DIR` says: the message says what is missing and how
+    /// to get it.
+    #[error("{0}")]
+    MissingData(String),
+
     /// An invalid parameter, found before touching any data (`min_df = 0.0`,
     /// `ngram_range = (2, 1)`, ...). The binary reports it as a misuse of options.
     #[error(transparent)]

@@ -125,8 +125,11 @@ mod csv;
 mod decode;
 mod jsonl;
 mod read;
+mod reference;
 mod source;
 mod text;
+
+pub use self::reference::{DATA_DIR_VAR, reference_file};
 
 use std::fmt;
 use std::io::Read;
