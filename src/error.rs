@@ -15,14 +15,16 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A file or standard input could not be opened or read.
-    #[error("{}: {source}", .path.display())]
+    /// A file or standard input could not be opened, read or written.
+    ///
+    /// The message includes the system's, so the `io::Error` is not also
+    /// given as a `source()` (it would be printed twice in a chain).
+    #[error("{}: {error}", .path.display())]
     Io {
         /// The file at fault (`-` for standard input).
         path: PathBuf,
         /// What the operating system said.
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
 
     /// Input data that cannot be read as its format says: an invalid JSON line,
@@ -77,10 +79,10 @@ impl Error {
     }
 
     /// An I/O error on `path`.
-    pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
+    pub fn io(path: impl AsRef<Path>, error: std::io::Error) -> Self {
         Error::Io {
             path: path.as_ref().to_path_buf(),
-            source,
+            error,
         }
     }
 

@@ -112,13 +112,7 @@ fn analysis_matches_python_on_tricky_and_random_text() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|case| {
-            !case["text"]
-                .as_str()
-                .unwrap()
-                .chars()
-                .any(|c| unassigned(c))
-        })
+        .filter(|case| !case["text"].as_str().unwrap().chars().any(&unassigned))
         .collect();
     // The generator draws only characters assigned in Python's Unicode, so
     // every case is compared (the filter is a guard for hand-written cases).
@@ -228,7 +222,11 @@ fn stems_match_snowball_but_for_two_words_rust_stemmers_predates() {
 
 /// Checks a vectorizer's output on all of 20 Newsgroups against the summary
 /// that the reference script took of scikit-learn's.
-fn check_summary(name: &str, vocabulary: Option<&[String]>, x: &sprs::CsMat<f64>) {
+fn check_summary(
+    name: &str,
+    vocabulary: Option<&[String]>,
+    x: &topica::vectorize::SparseMatrix<f64>,
+) {
     let f = fixture(&format!("newsgroups_{name}"));
     let shape = f["shape"].as_array().unwrap();
     assert_eq!(

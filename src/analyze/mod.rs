@@ -301,7 +301,7 @@ impl Analyzer {
     /// `buf` is scratch space reused across calls.
     pub(crate) fn preprocess<'a>(&self, text: &'a str, buf: &'a mut String) -> Cow<'a, str> {
         let text = if self.params.lowercase {
-            &*lowercase_into(text, buf)
+            lowercase_into(text, buf)
         } else {
             text
         };

@@ -296,8 +296,8 @@ pub(super) mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let missing = tmp.path().join("missing.txt");
         let err = plan(&[missing.as_path()], &ReadOptions::default()).unwrap_err();
-        assert!(matches!(&err, Error::Io { path, source }
-            if path == &missing && source.kind() == io::ErrorKind::NotFound));
+        assert!(matches!(&err, Error::Io { path, error }
+            if path == &missing && error.kind() == io::ErrorKind::NotFound));
 
         let empty = tmp.path().join("empty");
         touch(&empty.join(".hidden"), b"x");

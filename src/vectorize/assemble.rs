@@ -7,10 +7,9 @@
 //! counts and the finished matrix are never both copied.
 
 use rayon::prelude::*;
-use sprs::CsMat;
 
 use super::count::{ChunkCounts, NONE};
-use super::matrix::Real;
+use super::matrix::{Real, SparseMatrix};
 use super::params::Norm;
 
 /// Where a chunk's local features go.
@@ -79,7 +78,7 @@ pub(crate) fn assemble<T: Real>(
     n_columns: usize,
     weighting: &impl Weighting<T>,
     norm: Option<Norm>,
-) -> CsMat<T> {
+) -> SparseMatrix<T> {
     let targets: Vec<Targets<'_, T>> = maps
         .par_iter()
         .map(|map| Targets {
@@ -134,7 +133,7 @@ pub(crate) fn assemble<T: Real>(
         indptr.push(indptr.last().copied().unwrap_or(0) + size);
     }
     let nnz = *indptr.last().expect("indptr starts with 0");
-    let mut indices = vec![0usize; nnz];
+    let mut indices = vec![0u32; nnz];
     let mut data = vec![T::zero(); nnz];
 
     // Pass 2: fill each chunk's slice of the arrays.
@@ -158,7 +157,7 @@ pub(crate) fn assemble<T: Real>(
                 let start = at;
                 for_each_value(chunk, t, d, &mut keys, |column, count, factor| {
                     if weighting.keeps(count) {
-                        indices[at] = column as usize;
+                        indices[at] = column;
                         data[at] = weighting.weight(count, factor);
                         at += 1;
                     }
@@ -166,7 +165,7 @@ pub(crate) fn assemble<T: Real>(
                 normalize(&mut data[start..at], norm);
             }
         });
-    CsMat::new((n_documents, n_columns), indptr, indices, data)
+    SparseMatrix::new((n_documents, n_columns), indptr, indices, data)
 }
 
 /// Calls `f(column, signed count, factor)` for document `d` in column order,

@@ -29,11 +29,10 @@
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use sprs::CsMat;
 
 use super::assemble::{ColumnMap, Weighting, assemble};
-use super::count::count;
-use super::matrix::Real;
+use super::count::{ChunkCounts, count};
+use super::matrix::{Real, SparseMatrix};
 use super::params::Norm;
 use crate::analyze::{Analyzer, AnalyzerParams};
 use crate::error::ParamError;
@@ -135,12 +134,42 @@ impl HashingVectorizer {
     }
 
     /// The `(n_documents, n_features)` matrix of `docs`.
-    pub fn transform<S: AsRef<str> + Sync>(&self, docs: &[S]) -> CsMat<f64> {
+    pub fn transform<S: AsRef<str> + Sync>(&self, docs: &[S]) -> SparseMatrix<f64> {
         self.transform_as(docs)
     }
 
     /// [`transform`](Self::transform), with values of type `T`.
-    pub fn transform_as<T: Real, S: AsRef<str> + Sync>(&self, docs: &[S]) -> CsMat<T> {
+    pub fn transform_as<T: Real, S: AsRef<str> + Sync>(&self, docs: &[S]) -> SparseMatrix<T> {
+        let (chunks, maps) = self.count(docs);
+        assemble(
+            &chunks,
+            &maps,
+            self.params.n_features,
+            &HashingWeights {
+                binary: self.params.binary,
+            },
+            self.params.norm,
+        )
+    }
+
+    /// [`transform_as`](Self::transform_as), consuming the documents, which
+    /// are freed before the matrix is built.
+    pub fn transform_owned<T: Real>(&self, docs: Vec<String>) -> SparseMatrix<T> {
+        let (chunks, maps) = self.count(&docs);
+        drop(docs);
+        assemble(
+            &chunks,
+            &maps,
+            self.params.n_features,
+            &HashingWeights {
+                binary: self.params.binary,
+            },
+            self.params.norm,
+        )
+    }
+
+    /// Counts `docs` and hashes their features to columns.
+    fn count<S: AsRef<str> + Sync>(&self, docs: &[S]) -> (Vec<ChunkCounts>, Vec<ColumnMap>) {
         let chunks = count(&self.analyzer, docs);
         let n_features = self.params.n_features;
         let maps: Vec<ColumnMap> = chunks
@@ -157,10 +186,7 @@ impl HashingVectorizer {
                 ColumnMap::signed(columns, negative)
             })
             .collect();
-        let weights = HashingWeights {
-            binary: self.params.binary,
-        };
-        assemble(&chunks, &maps, n_features, &weights, self.params.norm)
+        (chunks, maps)
     }
 }
 

@@ -20,7 +20,7 @@ mod tfidf;
 mod vocabulary;
 
 pub use self::hashing::{HashingParams, HashingVectorizer};
-pub use self::matrix::{DocTermMatrix, Real, write_matrix_market};
+pub use self::matrix::{DocTermMatrix, Real, SparseMatrix, write_matrix_market};
 pub use self::model::{MODEL_FORMAT, MODEL_VERSION};
 pub use self::params::{DocFreq, Norm, TfidfParams};
 pub use self::tfidf::TfidfVectorizer;

@@ -1,10 +1,14 @@
 //! The vocabulary: terms in column order, with a lookup from term to column.
 
 use std::hash::BuildHasher;
+use std::path::Path;
 use std::sync::OnceLock;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::{Error, Result};
+use crate::report::write_atomically;
 
 /// The terms of a document-term matrix in column order (sorted, as in
 /// scikit-learn, unless a fixed vocabulary was given).
@@ -66,6 +70,57 @@ impl Vocabulary {
             .map(|&j| j as usize)
     }
 
+    /// Writes the terms one per line, in column order, atomically. A term
+    /// holding a line break or a backslash (possible with character n-grams or
+    /// a custom token pattern) is escaped as `\n`, `\r` and `\\`.
+    pub fn write(&self, path: impl AsRef<Path>) -> Result<()> {
+        write_atomically(path, |w| {
+            for term in &self.terms {
+                if term.contains(['\n', '\r', '\\']) {
+                    let escaped = term
+                        .replace('\\', "\\\\")
+                        .replace('\n', "\\n")
+                        .replace('\r', "\\r");
+                    writeln!(w, "{escaped}")?;
+                } else {
+                    writeln!(w, "{term}")?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Reads a vocabulary written by [`write`](Self::write): one term per line,
+    /// in column order. Fails on a duplicate or empty term, naming its line.
+    pub fn read(path: impl AsRef<Path>) -> Result<Vocabulary> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let mut terms = Vec::new();
+        let mut seen = hashbrown::HashSet::new();
+        for (i, line) in text.lines().enumerate() {
+            let term = unescape(line);
+            if term.is_empty() {
+                return Err(Error::input(
+                    path,
+                    Some(i + 1),
+                    "empty term; a vocabulary has one term per line",
+                ));
+            }
+            if !seen.insert(term.clone()) {
+                return Err(Error::input(
+                    path,
+                    Some(i + 1),
+                    format!("`{term}` appears twice"),
+                ));
+            }
+            terms.push(term);
+        }
+        if terms.is_empty() {
+            return Err(Error::input(path, None, "the vocabulary is empty"));
+        }
+        Ok(Vocabulary::new(terms))
+    }
+
     /// The number of terms.
     pub fn len(&self) -> usize {
         self.terms.len()
@@ -75,6 +130,28 @@ impl Vocabulary {
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
     }
+}
+
+/// Undoes the escapes of [`Vocabulary::write`].
+fn unescape(line: &str) -> String {
+    if !line.contains('\\') {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 impl std::fmt::Debug for Vocabulary {
@@ -122,6 +199,33 @@ mod tests {
         }
         assert_eq!(v.get("t1000"), None);
         assert_eq!(v.len(), 1000);
+    }
+
+    #[test]
+    fn writes_and_reads_terms_with_line_breaks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vocab.txt");
+        let v = Vocabulary::new(vec![
+            "a\nb".into(),
+            "c\\d".into(),
+            "plain".into(),
+            " x\r".into(),
+        ]);
+        v.write(&path).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "a\\nb\nc\\\\d\nplain\n x\\r\n"
+        );
+        assert_eq!(Vocabulary::read(&path).unwrap(), v);
+    }
+
+    #[test]
+    fn reading_refuses_duplicates_and_names_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vocab.txt");
+        std::fs::write(&path, "musk\ngrok\nmusk\n").unwrap();
+        let e = Vocabulary::read(&path).unwrap_err().to_string();
+        assert!(e.ends_with("vocab.txt line 3: `musk` appears twice"), "{e}");
     }
 
     #[test]

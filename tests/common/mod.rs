@@ -150,11 +150,11 @@ impl Csr {
         }
     }
 
-    pub fn from_sprs<T: topica::vectorize::Real>(m: &sprs::CsMat<T>) -> Csr {
+    pub fn from_sprs<T: topica::vectorize::Real>(m: &topica::vectorize::SparseMatrix<T>) -> Csr {
         Csr {
             shape: m.shape(),
             indptr: m.indptr().raw_storage().to_vec(),
-            indices: m.indices().to_vec(),
+            indices: m.indices().iter().map(|&i| i as usize).collect(),
             data: m.data().iter().map(|&x| x.widen()).collect(),
         }
     }

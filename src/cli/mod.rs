@@ -1,0 +1,70 @@
+//! The command-line interface: flags (clap derive; the doc comments are the
+//! help), their conversion into library parameters, and printing. Parameter
+//! rules live in the library's `check()`s, not here.
+
+mod input;
+mod vectorize;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use self::input::InputArgs;
+pub use self::vectorize::VectorizeArgs;
+
+/// Groups paragraphs of text into topics and measures how similar they are.
+#[derive(Debug, Parser)]
+#[command(name = "topica", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Number of worker threads (default: one per CPU). Results do not depend on it.
+    #[arg(long, global = true, value_name = "N")]
+    pub threads: Option<std::num::NonZeroUsize>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Turn documents into TF-IDF (or hashed) vectors, as scikit-learn's
+    /// TfidfVectorizer (or HashingVectorizer) does.
+    Vectorize(VectorizeArgs),
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Some(n) = cli.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.get())
+            .build_global()
+            .map_err(|e| anyhow::anyhow!("cannot start {n} threads: {e}"))?;
+    }
+    match cli.command {
+        Command::Vectorize(args) => vectorize::run(args),
+    }
+}
+
+/// A library error, kept whole so that `main` can tell usage from data errors.
+pub(crate) fn topica_error(e: impl Into<topica::Error>) -> anyhow::Error {
+    anyhow::Error::new(e.into())
+}
+
+/// Prints the corpus's warnings on standard error.
+pub(crate) fn print_warnings(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("topica: warning: {w}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}
