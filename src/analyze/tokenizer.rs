@@ -289,6 +289,56 @@ fn pattern_tokens<'t>(regex: &Regex, group: bool, text: &'t str, mut sink: impl 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The naive scanner the block tokenizer must agree with: character by
+    /// character, runs of at least two word characters.
+    fn words_reference(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut start = None;
+        let mut chars = 0;
+        for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+            if i < text.len() && is_word_char(c) {
+                start.get_or_insert(i);
+                chars += 1;
+            } else {
+                if let Some(s) = start.take() {
+                    if chars >= 2 {
+                        out.push(&text[s..i]);
+                    }
+                }
+                chars = 0;
+            }
+        }
+        out
+    }
+
+    /// Text mixing ASCII words and separators with accents, marks, CJK,
+    /// emoji and digits of other scripts, long enough to cross 64-byte blocks.
+    fn mixed_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            8 => "[a-zA-Z0-9_]{1,12}",
+            6 => "[ .,;'\\-\n\t!?()]{1,3}",
+            1 => "[éßΩж東京٣²½Ⅻ\u{301}\u{93e}\u{200d}😀’\u{a0}]{1,3}",
+        ];
+        prop::collection::vec(piece, 0..80).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn the_block_tokenizer_agrees_with_the_naive_one(text in mixed_text()) {
+            let mut tokens = Vec::new();
+            Tokenizer::default().tokenize(&text, |t| tokens.push(t));
+            prop_assert_eq!(tokens, words_reference(&text));
+        }
+
+        #[test]
+        fn any_string_tokenizes_like_the_naive_scanner(text in "\\PC{0,300}") {
+            let mut tokens = Vec::new();
+            Tokenizer::default().tokenize(&text, |t| tokens.push(t));
+            prop_assert_eq!(tokens, words_reference(&text));
+        }
+    }
 
     fn tokens(tokenizer: &Tokenizer, text: &str) -> Vec<String> {
         let mut out = Vec::new();

@@ -550,6 +550,18 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn counts_agree_with_the_reference_on_random_corpora(
+            docs in proptest::collection::vec("[a-d ]{0,40}|[a-dé\\u{301} ]{0,12}", 0..150),
+            max_n in 1usize..4,
+        ) {
+            let docs: Vec<&str> = docs.iter().map(String::as_str).collect();
+            let analyzer = Analyzer::params().ngram_range(1, max_n).build().unwrap();
+            proptest::prop_assert_eq!(counted(&analyzer, &docs), reference(&analyzer, &docs));
+        }
+    }
+
     #[test]
     fn chunks_cover_every_document_once_in_order() {
         let docs: Vec<String> = (0..1000).map(|i| "x".repeat(i % 37)).collect();
