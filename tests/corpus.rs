@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use topica::corpus::{Corpus, Document, Format, ReadOptions, Split};
 
 const GRIPT: &str = "01-gript-home-office-monitors-musk.txt";
