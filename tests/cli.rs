@@ -12,7 +12,10 @@ mod support;
 use std::fs;
 use std::path::Path;
 
-use support::{BBC, NEWS, gzip, read_lines, run, run_stdin, write};
+use support::{
+    BBC, Mtx, NEWS, Summary, fixture_entries, generated_paragraphs, gzip, read_lines, run,
+    run_stdin, sklearn_fixture, snapshot, write,
+};
 
 fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().expect("a temporary directory")
@@ -590,4 +593,740 @@ fn bad_fixed_vocabulary_names_file_and_line() {
             .starts_with(&format!("{}: {}", missing.display(), os_error(&missing))),
         "{r:#?}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// Happy paths
+// ---------------------------------------------------------------------------
+
+#[test]
+fn news_summary_matches_scikit_learn_defaults() {
+    let s = run(["vectorize", NEWS]).summary();
+    assert_eq!(s.columns_label, "terms");
+    assert_eq!(s.counts(), (74, 684, 1749));
+}
+
+#[test]
+fn news_outputs_matrix_market_vocabulary_and_model() {
+    let dir = tmp();
+    let (x, v, m) = (
+        dir.path().join("x.mtx"),
+        dir.path().join("v.txt"),
+        dir.path().join("m.json"),
+    );
+    let r = run([
+        "vectorize",
+        NEWS,
+        "-o",
+        &arg(&x),
+        "--vocabulary-out",
+        &arg(&v),
+        "--model-out",
+        &arg(&m),
+    ]);
+    assert_eq!(r.wrote(), (74, 684, 1749));
+
+    let text = fs::read_to_string(&x).unwrap();
+    let header: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("% "))
+        .take(2)
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "%%MatrixMarket matrix coordinate real general",
+            "74 684 1749"
+        ]
+    );
+    let mtx = Mtx::read(&x);
+    assert_eq!(mtx.shape(), (74, 684, 1749));
+    for (row, sum) in mtx.row_square_sums().iter().enumerate() {
+        assert!((sum - 1.0).abs() <= 1e-12, "row {}: {sum}", row + 1);
+    }
+
+    let vocabulary = read_lines(&v);
+    assert_eq!(vocabulary.len(), 684);
+    assert!(
+        vocabulary.windows(2).all(|w| w[0] < w[1]),
+        "sorted, no duplicates"
+    );
+
+    let model: serde_json::Value = serde_json::from_slice(&fs::read(&m).unwrap()).unwrap();
+    assert_eq!(model["format"], "topica-tfidf-model");
+    assert_eq!(model["version"], 1);
+    assert_eq!(model["n_documents"], 74);
+    let terms: Vec<&str> = model["vocabulary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert_eq!(terms, vocabulary);
+    assert_eq!(model["idf"].as_array().unwrap().len(), 684);
+}
+
+/// The flags that give each scikit-learn fixture's parameters.
+const FIXTURE_FLAGS: &[(&str, &[&str])] = &[
+    ("default", &[]),
+    (
+        "issue",
+        &[
+            "--stop-words",
+            "english",
+            "--sublinear-tf",
+            "--min-df",
+            "2",
+            "--max-df",
+            "0.5",
+            "--ngram-range",
+            "1,2",
+        ],
+    ),
+    (
+        "binary_l1_nosmooth",
+        &["--binary", "--norm", "l1", "--no-smooth-idf"],
+    ),
+    ("tf_only", &["--no-use-idf", "--norm", "none"]),
+    (
+        "max_features",
+        &["--stop-words", "english", "--max-features", "53"],
+    ),
+    ("mixed_df", &["--min-df", "0.03", "--max-df", "10"]),
+    (
+        "accents_unicode_nolower",
+        &["--strip-accents", "unicode", "--no-lowercase"],
+    ),
+    ("accents_ascii", &["--strip-accents", "ascii"]),
+    (
+        "custom_pattern",
+        &["--token-pattern", r"(?u)\b\w+\b", "--ngram-range", "2,3"],
+    ),
+    (
+        "char_wb",
+        &["--analyzer", "char_wb", "--ngram-range", "2,4"],
+    ),
+    (
+        "char",
+        &[
+            "--analyzer",
+            "char",
+            "--ngram-range",
+            "3,3",
+            "--min-df",
+            "2",
+        ],
+    ),
+    ("hashing_default", &["--hashing"]),
+    (
+        "hashing_options",
+        &[
+            "--hashing",
+            "--n-features",
+            "262144",
+            "--no-alternate-sign",
+            "--binary",
+            "--norm",
+            "l1",
+            "--stop-words",
+            "english",
+            "--ngram-range",
+            "1,2",
+        ],
+    ),
+    (
+        "hashing_small",
+        &["--hashing", "--n-features", "64", "--norm", "none"],
+    ),
+    ("float32", &["--dtype", "float32", "--sublinear-tf"]),
+];
+
+#[test]
+fn every_flag_combination_matches_scikit_learn_on_the_news() {
+    let dir = tmp();
+    for (name, flags) in FIXTURE_FLAGS {
+        let f = sklearn_fixture(&format!("news_{name}"));
+        let x = dir.path().join(format!("{name}.mtx"));
+        let v = dir.path().join(format!("{name}.txt"));
+        let mut args = vec!["vectorize".to_string(), NEWS.into(), "-o".into(), arg(&x)];
+        let hashing = flags.contains(&"--hashing");
+        if !hashing {
+            args.extend(["--vocabulary-out".into(), arg(&v)]);
+        }
+        args.extend(flags.iter().map(|s| s.to_string()));
+        run(&args).wrote();
+
+        let ((rows, cols), expected) = fixture_entries(&f);
+        let mtx = Mtx::read(&x);
+        assert_eq!(mtx.shape(), (rows, cols, expected.len()), "{name}");
+        let tolerance = if *name == "float32" { 1e-6 } else { 1e-12 };
+        for ((i, j, got), (ei, ej, want)) in mtx.values().into_iter().zip(expected) {
+            assert_eq!((i, j), (ei, ej), "{name}: structure");
+            assert!(
+                (got - want).abs() <= tolerance,
+                "{name}: ({}, {}) is {got}, scikit-learn {want}",
+                i + 1,
+                j + 1
+            );
+        }
+        if !hashing {
+            let terms: Vec<&str> = f["vocabulary"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap())
+                .collect();
+            assert_eq!(read_lines(&v), terms, "{name}: vocabulary");
+        }
+    }
+}
+
+#[test]
+fn saved_model_transforms_to_the_same_bytes_as_the_fit() {
+    let dir = tmp();
+    let p = |name: &str| arg(&dir.path().join(name));
+    for (i, flags) in [
+        &[][..],
+        &[
+            "--ngram-range",
+            "1,2",
+            "--stop-words",
+            "english",
+            "--stem",
+            "english",
+            "--sublinear-tf",
+        ],
+        &[
+            "--analyzer",
+            "char_wb",
+            "--ngram-range",
+            "2,3",
+            "--min-df",
+            "2",
+            "--max-df",
+            "0.9",
+            "--binary",
+            "--norm",
+            "l1",
+        ],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (fit, model, transformed) = (
+            p(&format!("fit{i}.mtx")),
+            p(&format!("model{i}.json")),
+            p(&format!("transformed{i}.mtx")),
+        );
+        let (fv, tv) = (p(&format!("fit{i}.txt")), p(&format!("tr{i}.txt")));
+        let mut args = vec![
+            "vectorize",
+            NEWS,
+            "-o",
+            &fit,
+            "--model-out",
+            &model,
+            "--vocabulary-out",
+            &fv,
+        ];
+        args.extend(flags);
+        let shape = run(&args).wrote();
+        let r = run([
+            "vectorize",
+            NEWS,
+            "--model",
+            &model,
+            "-o",
+            &transformed,
+            "--vocabulary-out",
+            &tv,
+        ]);
+        assert_eq!(r.wrote(), shape, "{flags:?}");
+        assert_eq!(
+            fs::read(&fit).unwrap(),
+            fs::read(&transformed).unwrap(),
+            "{flags:?}"
+        );
+        assert_eq!(fs::read(&fv).unwrap(), fs::read(&tv).unwrap(), "{flags:?}");
+    }
+
+    // A stop-word file is kept in the model: it can be deleted after fitting.
+    let stop = write(dir.path(), "stop.txt", "musk\nhome\n");
+    let (fit, model, transformed) = (p("sw.mtx"), p("sw.json"), p("sw-tr.mtx"));
+    run([
+        "vectorize",
+        NEWS,
+        "--stop-words",
+        &arg(&stop),
+        "-o",
+        &fit,
+        "--model-out",
+        &model,
+    ])
+    .wrote();
+    fs::remove_file(&stop).unwrap();
+    run(["vectorize", NEWS, "--model", &model, "-o", &transformed]).wrote();
+    assert_eq!(fs::read(&fit).unwrap(), fs::read(&transformed).unwrap());
+
+    // Other documents get the model's columns.
+    let r = run(["vectorize", BBC, "--model", &p("model0.json")]);
+    assert_eq!(r.summary().counts().0, 17);
+    assert_eq!(r.summary().columns, 684);
+}
+
+#[test]
+fn vocabulary_out_reads_back_as_a_fixed_vocabulary() {
+    // Character n-grams of whole files hold spaces and line breaks: the
+    // vocabulary file escapes them and `--vocabulary` reads them back.
+    let dir = tmp();
+    for (i, flags) in [
+        &["--ngram-range", "1,2"][..],
+        &["--analyzer", "char_wb", "--ngram-range", "2,3"],
+        &[
+            "--analyzer",
+            "char",
+            "--ngram-range",
+            "1,3",
+            "--split",
+            "none",
+        ],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (x1, v1) = (
+            dir.path().join(format!("x{i}a.mtx")),
+            dir.path().join(format!("v{i}a.txt")),
+        );
+        let (x2, v2) = (
+            dir.path().join(format!("x{i}b.mtx")),
+            dir.path().join(format!("v{i}b.txt")),
+        );
+        let mut fit = vec!["vectorize".to_string(), NEWS.into(), "-o".into(), arg(&x1)];
+        fit.extend(["--vocabulary-out".into(), arg(&v1)]);
+        fit.extend(flags.iter().map(|f| f.to_string()));
+        let shape = run(&fit).wrote();
+        let mut fixed = vec!["vectorize".to_string(), NEWS.into(), "-o".into(), arg(&x2)];
+        fixed.extend([
+            "--vocabulary-out".into(),
+            arg(&v2),
+            "--vocabulary".into(),
+            arg(&v1),
+        ]);
+        fixed.extend(flags.iter().map(|f| f.to_string()));
+        assert_eq!(run(&fixed).wrote(), shape, "{flags:?}");
+        assert_eq!(fs::read(&x1).unwrap(), fs::read(&x2).unwrap(), "{flags:?}");
+        assert_eq!(fs::read(&v1).unwrap(), fs::read(&v2).unwrap(), "{flags:?}");
+        assert_eq!(read_lines(&v1).len(), shape.1, "{flags:?}: one term a line");
+    }
+}
+
+/// Runs `topica --threads N vectorize ARGS... -o X --vocabulary-out V
+/// --model-out M` for N in 1, 2, 3 and asserts the files are byte-identical.
+fn assert_same_for_1_2_3_threads(dir: &Path, args: &[&str]) -> (usize, usize, usize) {
+    let mut first: Option<(Vec<u8>, Vec<u8>, Vec<u8>)> = None;
+    let mut shape = None;
+    for threads in ["1", "2", "3"] {
+        let x = dir.join(format!("x{threads}.mtx"));
+        let v = dir.join(format!("v{threads}.txt"));
+        let m = dir.join(format!("m{threads}.json"));
+        let mut full = vec!["--threads", threads, "vectorize"];
+        full.extend(args);
+        let (x_s, v_s, m_s) = (arg(&x), arg(&v), arg(&m));
+        full.extend(["-o", &x_s, "--vocabulary-out", &v_s, "--model-out", &m_s]);
+        shape = Some(run(&full).wrote());
+        let files = (
+            fs::read(&x).unwrap(),
+            fs::read(&v).unwrap(),
+            fs::read(&m).unwrap(),
+        );
+        match &first {
+            None => first = Some(files),
+            Some(first) => {
+                assert!(first.0 == files.0, "matrix with {threads} threads differs");
+                assert!(
+                    first.1 == files.1,
+                    "vocabulary with {threads} threads differs"
+                );
+                assert!(first.2 == files.2, "model with {threads} threads differs");
+            }
+        }
+    }
+    shape.unwrap()
+}
+
+#[test]
+fn results_do_not_depend_on_the_number_of_threads_on_the_news() {
+    let dir = tmp();
+    let shape = assert_same_for_1_2_3_threads(
+        dir.path(),
+        &[
+            NEWS,
+            "--ngram-range",
+            "1,2",
+            "--stop-words",
+            "english",
+            "--sublinear-tf",
+        ],
+    );
+    assert_eq!(shape.0, 74);
+    // `--threads` is global: it may follow the subcommand too.
+    let r = run(["vectorize", "--threads", "2", NEWS]);
+    assert_eq!(r.summary().counts(), (74, 684, 1749));
+}
+
+#[test]
+fn results_do_not_depend_on_the_number_of_threads_on_a_larger_corpus() {
+    let dir = tmp();
+    let paragraphs = generated_paragraphs(3000);
+    let text = write(dir.path(), "generated.txt", paragraphs.join("\n\n") + "\n");
+    let shape = assert_same_for_1_2_3_threads(
+        dir.path(),
+        &[&arg(&text), "--stem", "english", "--ngram-range", "1,2"],
+    );
+    assert_eq!(shape.0, 3000);
+
+    // JSON Lines over 4 MiB are parsed in blocks, in parallel.
+    let mut jsonl = String::new();
+    for (i, p) in generated_paragraphs(8000).iter().enumerate() {
+        let record = serde_json::json!({"id": i, "text": p});
+        jsonl.push_str(&record.to_string());
+        jsonl.push('\n');
+    }
+    assert!(jsonl.len() > 4 << 20, "{} bytes", jsonl.len());
+    let jsonl = write(dir.path(), "generated.jsonl", jsonl);
+    let shape = assert_same_for_1_2_3_threads(dir.path(), &[&arg(&jsonl), "--min-df", "2"]);
+    assert_eq!(shape.0, 8000);
+}
+
+#[test]
+fn standard_input_as_plain_text_jsonl_and_gzip() {
+    let dir = tmp();
+    let text = fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(BBC)).unwrap();
+    let from_file = dir.path().join("file.mtx");
+    let r = run(["vectorize", BBC, "-o", &arg(&from_file)]);
+    assert_eq!(r.wrote(), (17, 245, 402));
+
+    let s = run_stdin(["vectorize", "-"], text.clone()).summary();
+    assert_eq!(s.counts(), (17, 245, 402));
+
+    // The same paragraphs as JSON Lines.
+    let jsonl: String = String::from_utf8(text.clone())
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::json!({ "text": l.trim() }).to_string() + "\n")
+        .collect();
+    let s = run_stdin(["vectorize", "--format", "jsonl", "-"], jsonl.clone()).summary();
+    assert_eq!(s.counts(), (17, 245, 402));
+
+    // Gzipped, recognised by its magic bytes.
+    let s = run_stdin(["vectorize", "-"], gzip(&text)).summary();
+    assert_eq!(s.counts(), (17, 245, 402));
+    let s = run_stdin(
+        ["vectorize", "--format", "jsonl", "-"],
+        gzip(jsonl.as_bytes()),
+    )
+    .summary();
+    assert_eq!(s.counts(), (17, 245, 402));
+
+    // And the matrices are those of the file.
+    for (i, (args, input)) in [
+        (&["vectorize", "-"][..], text.clone()),
+        (&["vectorize", "-"], gzip(&text)),
+        (&["vectorize", "--format", "jsonl", "-"], jsonl.into_bytes()),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let out = dir.path().join(format!("stdin{i}.mtx"));
+        let out_s = arg(&out);
+        let mut full = args.to_vec();
+        full.extend(["-o", &out_s]);
+        assert_eq!(run_stdin(&full, input).wrote(), (17, 245, 402));
+        assert_eq!(
+            fs::read(&out).unwrap(),
+            fs::read(&from_file).unwrap(),
+            "{args:?}"
+        );
+    }
+
+    // Standard input between files: its paragraphs come in order.
+    // (BBC's paragraphs then have the same ids twice: one warning says so.)
+    let r = run_stdin(["vectorize", NEWS, "-", BBC], text);
+    assert_eq!(r.summary_with_warnings().documents, 74 + 17 + 17);
+    assert_eq!(r.stderr_lines().len(), 1, "{r:#?}");
+    assert!(
+        r.stderr
+            .starts_with("topica: warning: 17 ids are used by more than one document"),
+        "{r:#?}"
+    );
+}
+
+#[test]
+fn jsonl_and_csv_inputs_with_text_and_id_fields() {
+    let dir = tmp();
+    // `id` repeats; `key` does not.
+    let records = [
+        (1, "a", "alpha beta", "zzz"),
+        (1, "b", "beta gamma", "zzz"),
+        (2, "c", "gamma delta", "zzz"),
+    ];
+    let jsonl: String = records
+        .iter()
+        .map(|(id, key, body, text)| {
+            serde_json::json!({"id": id, "key": key, "body": body, "text": text}).to_string() + "\n"
+        })
+        .collect();
+    let jsonl_path = write(dir.path(), "records.jsonl", &jsonl);
+    let gz_path = write(dir.path(), "records.jsonl.gz", gzip(jsonl.as_bytes()));
+    let csv_path = write(
+        dir.path(),
+        "records.csv",
+        "id,key,body,text\n1,a,\"alpha, beta\",zzz\n1,b,\"beta\ngamma\",zzz\n2,c,gamma delta,zzz\n",
+    );
+
+    for path in [&jsonl_path, &gz_path, &csv_path] {
+        let v = dir.path().join("v.txt");
+        // The default text field: one term.
+        let r = run(["vectorize", &arg(path)]);
+        let s = r.summary_with_warnings();
+        assert_eq!((s.documents, s.columns), (3, 1), "{}", path.display());
+
+        // --text-field body; the repeated ids give a warning.
+        let r = run([
+            "vectorize",
+            &arg(path),
+            "--text-field",
+            "body",
+            "--vocabulary-out",
+            &arg(&v),
+        ]);
+        assert_eq!(r.code, Some(0), "{r:#?}");
+        let lines = r.stderr_lines();
+        assert_eq!(lines.len(), 2, "{r:#?}");
+        assert!(
+            lines[0].starts_with("topica: warning: 1 id is used by more than one document, `1`"),
+            "{r:#?}"
+        );
+        assert!(
+            lines[1].starts_with("topica: 3 documents x 4 terms (6 non-zeros)"),
+            "{r:#?}"
+        );
+        assert_eq!(read_lines(&v), ["alpha", "beta", "delta", "gamma"]);
+
+        // --id-field key: unique ids, no warning.
+        let r = run([
+            "vectorize",
+            &arg(path),
+            "--text-field",
+            "body",
+            "--id-field",
+            "key",
+        ]);
+        assert_eq!(r.summary().counts(), (3, 4, 6), "{}", path.display());
+    }
+
+    // --format overrides the extension; standard input reads CSV too.
+    let r = run(["vectorize", "--format", "text", &arg(&jsonl_path)]);
+    assert_eq!(r.summary().documents, 3);
+    let r = run_stdin(
+        [
+            "vectorize",
+            "--format",
+            "csv",
+            "--text-field",
+            "body",
+            "--id-field",
+            "key",
+            "-",
+        ],
+        fs::read(&csv_path).unwrap(),
+    );
+    assert_eq!(r.summary().counts(), (3, 4, 6));
+}
+
+#[test]
+fn split_modes_give_paragraphs_lines_or_whole_files() {
+    // 01 and 02 have no blank line (a paragraph a line); 03 separates its
+    // 34 paragraphs with blank lines.
+    for (split, documents) in [("auto", 74), ("lines", 74), ("blank", 36), ("none", 3)] {
+        let s = run(["vectorize", "--split", split, NEWS]).summary();
+        assert_eq!(s.documents, documents, "--split {split}");
+    }
+}
+
+#[test]
+fn lowercase_flags_override_each_other() {
+    let s = run(["vectorize", "--no-lowercase", NEWS]).summary();
+    assert_ne!(s.columns, 684);
+    let s = run(["vectorize", "--no-lowercase", "--lowercase", NEWS]).summary();
+    assert_eq!(s.counts(), (74, 684, 1749));
+}
+
+#[test]
+fn hashing_summary_has_2_pow_20_columns() {
+    let s = run(["vectorize", "--hashing", NEWS]).summary();
+    assert_eq!(s.columns_label, "columns");
+    assert_eq!(s.counts(), (74, 1 << 20, 1749));
+    let s = run(["vectorize", "--hashing", "--n-features", "64", NEWS]).summary();
+    assert_eq!((s.documents, s.columns), (74, 64));
+
+    let dir = tmp();
+    let x = dir.path().join("h.mtx");
+    let r = run(["vectorize", "--hashing", NEWS, "-o", &arg(&x)]);
+    assert_eq!(r.wrote(), (74, 1 << 20, 1749));
+    assert!(r.stderr.contains("hashed columns"), "{r:#?}");
+}
+
+#[test]
+fn hashing_with_vocabulary_or_model_flags_is_a_usage_error() {
+    let dir = tmp();
+    let v = arg(&dir.path().join("v.txt"));
+    let m = arg(&dir.path().join("m.json"));
+    for (flag, path) in [
+        ("--vocabulary-out", &v),
+        ("--model-out", &m),
+        ("--model", &m),
+    ] {
+        let r = run(["vectorize", "--hashing", flag, path, NEWS]);
+        let first = r.clap_error();
+        assert!(
+            first.contains("--hashing") && first.contains(flag),
+            "{r:#?}"
+        );
+    }
+    assert!(snapshot(dir.path()).is_empty(), "nothing written");
+}
+
+#[test]
+fn float32_values_parse_as_f32_and_agree_with_float64() {
+    let dir = tmp();
+    let (x64, x32) = (dir.path().join("x64.mtx"), dir.path().join("x32.mtx"));
+    run(["vectorize", NEWS, "-o", &arg(&x64)]).wrote();
+    let r = run(["vectorize", NEWS, "--dtype", "float32", "-o", &arg(&x32)]);
+    assert_eq!(r.wrote(), (74, 684, 1749));
+    let (m64, m32) = (Mtx::read(&x64), Mtx::read(&x32));
+    assert_eq!(m64.shape(), m32.shape());
+    for ((i, j, s32), (i64_, j64, v64)) in m32.entries.iter().zip(m64.values()) {
+        assert_eq!((*i, *j), (i64_, j64), "structure");
+        let v32: f32 = s32
+            .parse()
+            .unwrap_or_else(|_| panic!("{s32:?} is not an f32"));
+        // Written as the shortest text that reads back as this f32.
+        assert_eq!(v32.to_string(), *s32);
+        assert!(
+            (f64::from(v32) - v64).abs() <= 1e-6,
+            "({}, {}): {v32} against {v64}",
+            i + 1,
+            j + 1
+        );
+    }
+}
+
+#[test]
+fn missing_output_directory_fails_naming_the_path_and_leaves_no_file() {
+    for flag in ["-o", "--vocabulary-out", "--model-out"] {
+        let dir = tmp();
+        let target = dir.path().join("no-such-dir").join("out.file");
+        let r = run(["vectorize", NEWS, flag, &arg(&target)]);
+        let message = r.error(1);
+        assert!(
+            message.starts_with(&format!("{}: {}", target.display(), os_error(&target))),
+            "{flag}: {r:#?}"
+        );
+        assert!(snapshot(dir.path()).is_empty(), "{flag}: no file anywhere");
+    }
+
+    // An output that is a directory.
+    let dir = tmp();
+    let r = run(["vectorize", NEWS, "-o", &arg(dir.path())]);
+    assert!(
+        r.error(1)
+            .starts_with(&format!("{}: ", dir.path().display())),
+        "{r:#?}"
+    );
+    assert!(snapshot(dir.path()).is_empty(), "no file anywhere");
+}
+
+#[test]
+fn run_that_fails_before_writing_leaves_existing_outputs_unchanged() {
+    let dir = tmp();
+    let bad = write(dir.path(), "bad.jsonl", "{\"text\": \"a\"}\n{oops\n");
+    let x = write(dir.path(), "x.mtx", "old matrix\n");
+    let v = write(dir.path(), "v.txt", "old vocabulary\n");
+    let m = write(dir.path(), "m.json", "old model\n");
+    let before = snapshot(dir.path());
+    let r = run([
+        "vectorize",
+        &arg(&bad),
+        "-o",
+        &arg(&x),
+        "--vocabulary-out",
+        &arg(&v),
+        "--model-out",
+        &arg(&m),
+    ]);
+    assert!(
+        r.error(1)
+            .starts_with(&format!("{} line 2: invalid JSON", bad.display())),
+        "{r:#?}"
+    );
+    assert_eq!(snapshot(dir.path()), before, "files unchanged, none added");
+
+    // Pruning to nothing fails after reading, still before writing.
+    let r = run([
+        "vectorize",
+        NEWS,
+        "--min-df",
+        "60",
+        "-o",
+        &arg(&x),
+        "--model-out",
+        &arg(&m),
+    ]);
+    assert!(r.error(1).starts_with("after pruning"), "{r:#?}");
+    assert_eq!(snapshot(dir.path()), before, "files unchanged, none added");
+}
+
+#[test]
+fn help_exits_0_and_describes_the_flags() {
+    let r = run(["--help"]);
+    r.ok();
+    assert!(r.stdout.contains("vectorize"), "{r:#?}");
+    assert!(r.stdout.contains("--threads"), "{r:#?}");
+
+    for args in [&["vectorize", "--help"][..], &["help", "vectorize"]] {
+        let r = run(args);
+        r.ok();
+        assert_eq!(r.stderr, "");
+        for flag in [
+            "--min-df",
+            "--max-df",
+            "--model",
+            "--stop-words",
+            "--hashing",
+            "--dtype",
+            "--strict",
+        ] {
+            assert!(r.stdout.contains(flag), "{args:?}: {flag}");
+        }
+    }
+
+    let r = run(["--version"]);
+    r.ok();
+    assert_eq!(r.stdout, format!("topica {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn summary_counts_are_in_a_fixed_format() {
+    // The summary is for people, but its first three lines are stable.
+    let r = run(["vectorize", BBC]);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        lines[..3],
+        ["documents  17", "terms      245", "non-zeros  402"]
+    );
+    assert!(lines[3].starts_with("seconds    "), "{r:#?}");
+    let _ = Summary::parse(&r.stdout);
 }
