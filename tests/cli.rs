@@ -337,6 +337,17 @@ fn file_of_blank_lines_is_an_empty_corpus() {
 }
 
 #[test]
+fn documents_of_stop_words_only_leave_an_empty_vocabulary() {
+    let dir = tmp();
+    let path = write(dir.path(), "stop.txt", "the and of\nit is what\n");
+    let r = run(["vectorize", "--stop-words", "english", &arg(&path)]);
+    assert_eq!(
+        r.error(1),
+        "empty vocabulary: the documents contain no terms (perhaps only stop words)"
+    );
+}
+
+#[test]
 fn min_df_above_max_df_is_a_usage_error() {
     let r = run(["vectorize", "--min-df", "5", "--max-df", "2", NEWS]);
     assert_eq!(
@@ -921,34 +932,33 @@ fn vocabulary_out_reads_back_as_a_fixed_vocabulary() {
     }
 }
 
-/// Runs `topica --threads N vectorize ARGS... -o X --vocabulary-out V
-/// --model-out M` for N in 1, 2, 3 and asserts the files are byte-identical.
+/// Runs `topica --threads N vectorize ARGS... -o X` for N in 1, 2, 3 (with
+/// `--vocabulary-out V --model-out M` unless hashing) and asserts the files
+/// are byte-identical. Returns (documents, columns, non-zeros).
 fn assert_same_for_1_2_3_threads(dir: &Path, args: &[&str]) -> (usize, usize, usize) {
-    let mut first: Option<(Vec<u8>, Vec<u8>, Vec<u8>)> = None;
+    let hashing = args.contains(&"--hashing");
+    let mut first: Option<Vec<Vec<u8>>> = None;
     let mut shape = None;
     for threads in ["1", "2", "3"] {
-        let x = dir.join(format!("x{threads}.mtx"));
-        let v = dir.join(format!("v{threads}.txt"));
-        let m = dir.join(format!("m{threads}.json"));
+        let x = arg(&dir.join(format!("x{threads}.mtx")));
+        let v = arg(&dir.join(format!("v{threads}.txt")));
+        let m = arg(&dir.join(format!("m{threads}.json")));
         let mut full = vec!["--threads", threads, "vectorize"];
         full.extend(args);
-        let (x_s, v_s, m_s) = (arg(&x), arg(&v), arg(&m));
-        full.extend(["-o", &x_s, "--vocabulary-out", &v_s, "--model-out", &m_s]);
+        full.extend(["-o", &x]);
+        let mut outputs = vec![&x];
+        if !hashing {
+            full.extend(["--vocabulary-out", &v, "--model-out", &m]);
+            outputs.extend([&v, &m]);
+        }
         shape = Some(run(&full).wrote());
-        let files = (
-            fs::read(&x).unwrap(),
-            fs::read(&v).unwrap(),
-            fs::read(&m).unwrap(),
-        );
+        let files: Vec<Vec<u8>> = outputs.iter().map(|p| fs::read(p).unwrap()).collect();
         match &first {
             None => first = Some(files),
             Some(first) => {
-                assert!(first.0 == files.0, "matrix with {threads} threads differs");
-                assert!(
-                    first.1 == files.1,
-                    "vocabulary with {threads} threads differs"
-                );
-                assert!(first.2 == files.2, "model with {threads} threads differs");
+                for ((a, b), path) in first.iter().zip(&files).zip(&outputs) {
+                    assert!(a == b, "{path} with {threads} threads differs ({args:?})");
+                }
             }
         }
     }
@@ -997,6 +1007,85 @@ fn results_do_not_depend_on_the_number_of_threads_on_a_larger_corpus() {
     let jsonl = write(dir.path(), "generated.jsonl", jsonl);
     let shape = assert_same_for_1_2_3_threads(dir.path(), &[&arg(&jsonl), "--min-df", "2"]);
     assert_eq!(shape.0, 8000);
+
+    // Hashing too.
+    let shape = assert_same_for_1_2_3_threads(
+        dir.path(),
+        &[&arg(&text), "--hashing", "--ngram-range", "1,2"],
+    );
+    assert_eq!(shape.0, 3000);
+}
+
+#[test]
+fn non_utf8_in_a_large_jsonl_warns_once_naming_the_first_bad_line() {
+    // Over 4 MiB: read in blocks parsed in parallel. Bad bytes on lines
+    // 2001 (first block) and 7501, 7901 (second block).
+    let dir = tmp();
+    let mut bytes = Vec::new();
+    let mut offset_of_first_bad = 0;
+    for (i, p) in generated_paragraphs(8000).iter().enumerate() {
+        let mut line = serde_json::json!({ "id": i, "text": p })
+            .to_string()
+            .into_bytes();
+        if [2000, 7500, 7900].contains(&i) {
+            let at = line.len() - 2;
+            line.insert(at, 0xff);
+            if i == 2000 {
+                offset_of_first_bad = bytes.len() + at;
+            }
+        }
+        bytes.extend(line);
+        bytes.push(b'\n');
+    }
+    assert!(bytes.len() > 4 << 20);
+    let path = write(dir.path(), "large.jsonl", &bytes);
+    for threads in ["1", "3"] {
+        let r = run(["--threads", threads, "vectorize", &arg(&path)]);
+        assert_eq!(r.summary_with_warnings().documents, 8000);
+        assert_eq!(
+            r.stderr,
+            format!(
+                "topica: warning: {}: line 2001 is not valid UTF-8; decoded lossily (use \
+                 --strict to refuse)\n",
+                path.display()
+            ),
+            "{threads} threads"
+        );
+        let r = run(["--threads", threads, "vectorize", "--strict", &arg(&path)]);
+        assert_eq!(
+            r.error(1),
+            format!(
+                "{} line 2001: not valid UTF-8 (bytes at byte offset {offset_of_first_bad}); \
+                 re-encode the file as UTF-8 or drop --strict to decode it lossily",
+                path.display()
+            ),
+            "{threads} threads"
+        );
+    }
+
+    // Only in the second block: its line numbers continue the first's.
+    let fixed: Vec<u8> = bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .flat_map(|(i, line)| {
+            let mut line = line.to_vec();
+            if i == 2000 {
+                line.retain(|&b| b != 0xff);
+            }
+            line.push(b'\n');
+            line
+        })
+        .collect();
+    let path = write(dir.path(), "large2.jsonl", &fixed[..fixed.len() - 1]);
+    let r = run(["vectorize", &arg(&path)]);
+    assert_eq!(
+        r.stderr_lines(),
+        [format!(
+            "topica: warning: {}: line 7501 is not valid UTF-8; decoded lossily (use --strict \
+             to refuse)",
+            path.display()
+        )]
+    );
 }
 
 #[test]
