@@ -393,6 +393,16 @@ fn invalid_parameters_are_usage_errors_naming_the_parameter() {
 }
 
 #[test]
+#[ignore = "bug: a --token-pattern that does not compile prints the regex crate's multi-line \
+            message, not one line"]
+fn token_pattern_that_does_not_compile_is_a_one_line_usage_error() {
+    let r = run(["vectorize", "--token-pattern", "(", NEWS]);
+    let message = r.error(2);
+    assert!(message.starts_with("invalid token_pattern: `(`"), "{r:#?}");
+    assert!(message.contains("unclosed group"), "{r:#?}");
+}
+
+#[test]
 fn vocabulary_left_empty_by_pruning_is_a_data_error() {
     // More documents than the corpus has: the bounds cannot keep any term.
     let r = run(["vectorize", "--min-df", "500", NEWS]);
@@ -521,6 +531,15 @@ fn flag_misuse_is_a_usage_error_from_the_flag_parser() {
             );
         }
     }
+}
+
+#[test]
+#[ignore = "bug: flag errors found by clap print clap's multi-line `error:` block, not one \
+            `topica:` line like every other error"]
+fn flag_misuse_is_reported_on_one_topica_line() {
+    let r = run(["vectorize", "--min-df", "x", NEWS]);
+    let message = r.error(2);
+    assert!(message.contains("--min-df"), "{r:#?}");
 }
 
 #[test]
@@ -1289,6 +1308,33 @@ fn hashing_with_vocabulary_or_model_flags_is_a_usage_error() {
 }
 
 #[test]
+#[ignore = "bug: --hashing silently ignores --min-df, --max-df, --max-features, --vocabulary, \
+            --sublinear-tf, --no-use-idf and --no-smooth-idf (exit 0, flags without effect)"]
+fn hashing_refuses_tfidf_flags_it_cannot_apply() {
+    let dir = tmp();
+    let vocabulary = write(dir.path(), "v.txt", "musk\nhome\n");
+    let vocabulary = arg(&vocabulary);
+    for (flags, name) in [
+        (&["--min-df", "5"][..], "min"),
+        (&["--max-df", "2"], "max"),
+        (&["--min-df", "5", "--max-df", "2"], "min"),
+        (&["--max-features", "10"], "max"),
+        (&["--vocabulary", &vocabulary], "vocabulary"),
+        (&["--sublinear-tf"], "sublinear"),
+        (&["--no-use-idf"], "idf"),
+        (&["--no-smooth-idf"], "idf"),
+    ] {
+        let mut args = vec!["vectorize", "--hashing", NEWS];
+        args.extend(flags);
+        let r = run(&args);
+        // A usage error, from clap or from topica, naming the flag.
+        assert_eq!(r.code, Some(2), "{flags:?}: {r:#?}");
+        assert_eq!(r.stdout, "", "{flags:?}: {r:#?}");
+        assert!(r.stderr.contains(name), "{flags:?}: {r:#?}");
+    }
+}
+
+#[test]
 fn float32_values_parse_as_f32_and_agree_with_float64() {
     let dir = tmp();
     let (x64, x32) = (dir.path().join("x64.mtx"), dir.path().join("x32.mtx"));
@@ -1339,6 +1385,19 @@ fn missing_output_directory_fails_naming_the_path_and_leaves_no_file() {
 }
 
 #[test]
+#[ignore = "bug: the message for a missing output directory also names the random temporary \
+            file topica tried to create (`at path \".../.topica-XXXXXX.tmp\"`)"]
+fn missing_output_directory_message_names_only_the_output() {
+    let dir = tmp();
+    let target = dir.path().join("no-such-dir").join("x.mtx");
+    let r = run(["vectorize", NEWS, "-o", &arg(&target)]);
+    assert_eq!(
+        r.error(1),
+        format!("{}: {}", target.display(), os_error(&target))
+    );
+}
+
+#[test]
 fn run_that_fails_before_writing_leaves_existing_outputs_unchanged() {
     let dir = tmp();
     let bad = write(dir.path(), "bad.jsonl", "{\"text\": \"a\"}\n{oops\n");
@@ -1376,6 +1435,39 @@ fn run_that_fails_before_writing_leaves_existing_outputs_unchanged() {
     ]);
     assert!(r.error(1).starts_with("after pruning"), "{r:#?}");
     assert_eq!(snapshot(dir.path()), before, "files unchanged, none added");
+}
+
+#[test]
+#[ignore = "bug: when one output cannot be written, the outputs written before it (model, \
+            matrix) have already replaced the old files, so a failed run leaves a mixed set"]
+fn run_that_fails_on_one_output_leaves_the_others_unchanged() {
+    let dir = tmp();
+    let x = write(dir.path(), "x.mtx", "old matrix\n");
+    let m = dir.path().join("m.json");
+    let before = snapshot(dir.path());
+    let v = dir.path().join("no-such-dir").join("v.txt");
+    let r = run([
+        "vectorize",
+        NEWS,
+        "-o",
+        &arg(&x),
+        "--model-out",
+        &arg(&m),
+        "--vocabulary-out",
+        &arg(&v),
+    ]);
+    assert!(
+        r.error(1).starts_with(&format!("{}: ", v.display())),
+        "{r:#?}"
+    );
+    let matrix = fs::read_to_string(&x).unwrap();
+    assert_eq!(
+        matrix.lines().next(),
+        Some("old matrix"),
+        "the old matrix is kept"
+    );
+    assert!(!m.exists(), "no model is written");
+    assert_eq!(snapshot(dir.path()), before, "nothing else is written");
 }
 
 #[test]
