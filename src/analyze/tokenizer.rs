@@ -51,9 +51,18 @@ impl Tokenizer {
             return Ok(Tokenizer::Words);
         }
         let regex = Regex::new(pattern).map_err(|e| {
+            // The regex crate's message spans lines (the pattern, a caret, the
+            // error); keep its last line, which says what is wrong.
+            let text = e.to_string();
+            let what = text
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or(&text);
+            let what = what.trim().trim_start_matches("error: ");
             ParamError::new(
                 "token_pattern",
-                format!("`{pattern}` does not compile: {e}"),
+                format!("`{pattern}` does not compile: {what}"),
             )
         })?;
         let groups = regex.captures_len() - 1;
@@ -413,6 +422,9 @@ mod tests {
     #[test]
     fn token_pattern_must_compile() {
         let e = Tokenizer::pattern(r"(unclosed").unwrap_err();
-        assert!(e.message.contains("does not compile"), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "invalid token_pattern: `(unclosed` does not compile: unclosed group"
+        );
     }
 }

@@ -11,9 +11,10 @@ use super::{InputArgs, topica_error};
 use topica::analyze::{
     AnalyzerKind, AnalyzerParams, DEFAULT_TOKEN_PATTERN, Language, StopWordList, StripAccents,
 };
+use topica::report::Staging;
 use topica::vectorize::{
     DocFreq, HashingVectorizer, Norm, Real, SparseMatrix, TfidfParams, TfidfVectorizer, Vocabulary,
-    write_matrix_market,
+    write_matrix_market_to,
 };
 
 /// Flags of `topica vectorize`, named after scikit-learn's parameters.
@@ -110,7 +111,7 @@ pub struct TfidfArgs {
         long,
         default_value = "1",
         value_name = "N|P",
-        conflicts_with = "model"
+        conflicts_with_all = ["model", "hashing"]
     )]
     pub min_df: DocFreq,
 
@@ -119,16 +120,16 @@ pub struct TfidfArgs {
         long,
         default_value = "1.0",
         value_name = "N|P",
-        conflicts_with = "model"
+        conflicts_with_all = ["model", "hashing"]
     )]
     pub max_df: DocFreq,
 
     /// Keep only this many terms, the most frequent over the corpus.
-    #[arg(long, value_name = "N", conflicts_with = "model")]
+    #[arg(long, value_name = "N", conflicts_with_all = ["model", "hashing"])]
     pub max_features: Option<usize>,
 
     /// Use a fixed vocabulary, one term per line (no pruning).
-    #[arg(long, value_name = "FILE", conflicts_with = "model")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["model", "hashing"])]
     pub vocabulary: Option<PathBuf>,
 
     /// Count each term once per document.
@@ -140,15 +141,15 @@ pub struct TfidfArgs {
     pub norm: String,
 
     /// Do not weight terms by inverse document frequency.
-    #[arg(long, conflicts_with = "model")]
+    #[arg(long, conflicts_with_all = ["model", "hashing"])]
     pub no_use_idf: bool,
 
     /// Do not smooth the idf (scikit-learn's smooth_idf=False).
-    #[arg(long, conflicts_with = "model")]
+    #[arg(long, conflicts_with_all = ["model", "hashing"])]
     pub no_smooth_idf: bool,
 
     /// Replace tf with 1 + ln(tf).
-    #[arg(long, conflicts_with = "model")]
+    #[arg(long, conflicts_with_all = ["model", "hashing"])]
     pub sublinear_tf: bool,
 }
 
@@ -230,10 +231,12 @@ impl TfidfArgs {
     }
 }
 
-/// What was computed: the matrix, and the vocabulary when there is one.
+/// What was computed: the matrix, the vocabulary when there is one, and the
+/// model when one was fitted.
 struct Output<T: Real> {
     matrix: SparseMatrix<T>,
     vocabulary: Option<std::sync::Arc<Vocabulary>>,
+    model: Option<TfidfVectorizer>,
 }
 
 /// Runs `topica vectorize`.
@@ -288,6 +291,7 @@ fn run_as<T: Real>(args: VectorizeArgs) -> anyhow::Result<ExitCode> {
         (Some(hasher), _) => Output {
             matrix: hasher.transform_owned(texts),
             vocabulary: None,
+            model: None,
         },
         (None, Some(model)) => {
             let x = model.transform_owned::<T>(texts);
@@ -295,30 +299,42 @@ fn run_as<T: Real>(args: VectorizeArgs) -> anyhow::Result<ExitCode> {
             Output {
                 matrix,
                 vocabulary: Some(vocabulary),
+                model: None,
             }
         }
         (None, None) => {
             let (fitted, x) = params
                 .fit_transform_owned::<T>(texts)
                 .map_err(topica_error)?;
-            if let Some(path) = &args.model_out {
-                fitted.save(path).map_err(topica_error)?;
-            }
             let (matrix, vocabulary) = x.into_parts();
             Output {
                 matrix,
                 vocabulary: Some(vocabulary),
+                model: Some(fitted),
             }
         }
     };
     let seconds = start.elapsed().as_secs_f64();
 
+    // Every output is written before any replaces its file: a run that fails
+    // on one output leaves all of them as they were.
+    let mut staging = Staging::new();
     if let Some(path) = &args.output {
-        write_matrix_market(path, &out.matrix).map_err(topica_error)?;
+        staging
+            .write(path, |w| write_matrix_market_to(w, &out.matrix))
+            .map_err(topica_error)?;
     }
     if let (Some(path), Some(vocabulary)) = (&args.vocabulary_out, &out.vocabulary) {
-        vocabulary.write(path).map_err(topica_error)?;
+        staging
+            .write(path, |w| vocabulary.write_to(w))
+            .map_err(topica_error)?;
     }
+    if let (Some(path), Some(model)) = (&args.model_out, &out.model) {
+        staging
+            .write(path, |w| model.save_to(w))
+            .map_err(topica_error)?;
+    }
+    staging.commit().map_err(topica_error)?;
     let wrote_something =
         args.output.is_some() || args.vocabulary_out.is_some() || args.model_out.is_some();
     let (rows, cols) = out.matrix.shape();

@@ -1,7 +1,9 @@
-//! Writing files whole or not at all.
+//! Writing files whole or not at all, one file or several together.
 
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
 
@@ -23,26 +25,87 @@ pub fn write_atomically(
     path: impl AsRef<Path>,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
-    let path = path.as_ref();
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let file = tempfile::Builder::new()
-        .prefix(".topica-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(path, e))?;
-    let mut writer = BufWriter::with_capacity(1 << 16, file);
-    write(&mut writer)
-        .and_then(|()| writer.flush())
-        .map_err(|e| Error::io(path, e))?;
-    let file = writer
-        .into_inner()
-        .map_err(|e| Error::io(path, e.into_error()))?;
-    file.as_file().sync_data().map_err(|e| Error::io(path, e))?;
-    file.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    let mut staging = Staging::new();
+    staging.write(path, write)?;
+    staging.commit()
+}
+
+/// Several output files written together: each is written to a temporary file
+/// beside its target, and [`commit`](Staging::commit) renames them all into
+/// place only once every one has been written. If any write fails, dropping
+/// the staging deletes the temporary files and no target is touched.
+///
+/// # Example
+/// ```
+/// use std::io::Write;
+/// use topica::report::Staging;
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// let (a, b) = (dir.path().join("a.txt"), dir.path().join("missing/b.txt"));
+/// let mut staging = Staging::new();
+/// staging.write(&a, |w| writeln!(w, "a")).unwrap();
+/// assert!(staging.write(&b, |w| writeln!(w, "b")).is_err());
+/// drop(staging);
+/// assert!(!a.exists(), "a failed output leaves every target untouched");
+/// ```
+#[derive(Debug, Default)]
+pub struct Staging {
+    files: Vec<(PathBuf, NamedTempFile)>,
+}
+
+impl Staging {
+    /// Nothing staged yet.
+    pub fn new() -> Staging {
+        Staging::default()
+    }
+
+    /// Writes the future content of `path` through `write`, to a temporary
+    /// file in `path`'s directory, flushed to disk.
+    pub fn write(
+        &mut self,
+        path: impl AsRef<Path>,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let path = path.as_ref();
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let file = tempfile::Builder::new()
+            .prefix(".topica-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(path, without_temporary_path(e)))?;
+        let mut writer = BufWriter::with_capacity(1 << 16, file);
+        write(&mut writer)
+            .and_then(|()| writer.flush())
+            .map_err(|e| Error::io(path, e))?;
+        let file = writer
+            .into_inner()
+            .map_err(|e| Error::io(path, e.into_error()))?;
+        file.as_file().sync_data().map_err(|e| Error::io(path, e))?;
+        self.files.push((path.to_path_buf(), file));
+        Ok(())
+    }
+
+    /// Renames every staged file into place, in the order written.
+    pub fn commit(self) -> Result<()> {
+        for (path, file) in self.files {
+            file.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+        }
+        Ok(())
+    }
+}
+
+/// The error of creating a temporary file, without the temporary file's
+/// random name that `tempfile` appends (" at path ..."): the message names
+/// the target instead.
+fn without_temporary_path(e: std::io::Error) -> std::io::Error {
+    let text = e.to_string();
+    match text.rsplit_once(" at path ") {
+        Some((message, _)) => std::io::Error::new(e.kind(), message.to_string()),
+        None => e,
+    }
 }
 
 #[cfg(test)]
@@ -69,11 +132,26 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_directory_is_an_io_error_naming_the_path() {
-        let err = write_atomically("/nonexistent-dir/x.mtx", |_| Ok(())).unwrap_err();
-        assert!(
-            err.to_string().starts_with("/nonexistent-dir/x.mtx"),
-            "{err}"
-        );
+    fn a_missing_directory_is_an_io_error_naming_only_the_target() {
+        let err = write_atomically("/nonexistent-dir/x.mtx", |_| Ok(()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("/nonexistent-dir/x.mtx: "), "{err}");
+        assert!(!err.contains(".topica-"), "{err}");
+    }
+
+    #[test]
+    fn nothing_is_renamed_until_every_file_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::write(&a, "old a").unwrap();
+        let mut staging = Staging::new();
+        staging.write(&a, |w| w.write_all(b"new a")).unwrap();
+        staging.write(&b, |w| w.write_all(b"new b")).unwrap();
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
+        assert!(!b.exists());
+        staging.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a");
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "new b");
     }
 }

@@ -3,4 +3,4 @@
 
 mod atomic;
 
-pub use self::atomic::write_atomically;
+pub use self::atomic::{Staging, write_atomically};

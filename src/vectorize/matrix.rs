@@ -99,8 +99,16 @@ pub fn write_matrix_market<T: Real>(
     path: impl AsRef<Path>,
     matrix: &SparseMatrix<T>,
 ) -> Result<()> {
+    write_atomically(path, |w| write_matrix_market_to(w, matrix))
+}
+
+/// Writes `matrix` in Matrix Market format to `w` (see [`write_matrix_market`]).
+pub fn write_matrix_market_to<T: Real>(
+    w: &mut dyn std::io::Write,
+    matrix: &SparseMatrix<T>,
+) -> std::io::Result<()> {
     const ROWS_PER_BLOCK: usize = 256;
-    write_atomically(path, |w| {
+    {
         writeln!(w, "%%MatrixMarket matrix coordinate real general")?;
         writeln!(w, "% written by topica {}", env!("CARGO_PKG_VERSION"))?;
         writeln!(w, "{} {} {}", matrix.rows(), matrix.cols(), matrix.nnz())?;
@@ -119,7 +127,7 @@ pub fn write_matrix_market<T: Real>(
             }
         }
         Ok(())
-    })
+    }
 }
 
 /// The Matrix Market lines of `rows`.

@@ -20,7 +20,9 @@ mod tfidf;
 mod vocabulary;
 
 pub use self::hashing::{HashingParams, HashingVectorizer};
-pub use self::matrix::{DocTermMatrix, Real, SparseMatrix, write_matrix_market};
+pub use self::matrix::{
+    DocTermMatrix, Real, SparseMatrix, write_matrix_market, write_matrix_market_to,
+};
 pub use self::model::{MODEL_FORMAT, MODEL_VERSION};
 pub use self::params::{DocFreq, Norm, TfidfParams};
 pub use self::tfidf::TfidfVectorizer;

@@ -64,6 +64,11 @@ struct Header {
 impl TfidfVectorizer {
     /// Saves the model to `path` (JSON, written atomically).
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        write_atomically(path, |w| self.save_to(w))
+    }
+
+    /// Writes the model to `w` as [`save`](Self::save) does.
+    pub fn save_to(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
         let file = ModelFile {
             format: MODEL_FORMAT.into(),
             version: MODEL_VERSION,
@@ -74,9 +79,7 @@ impl TfidfVectorizer {
             document_frequency: self.document_frequency.clone(),
             idf: self.idf().map(<[f64]>::to_vec),
         };
-        write_atomically(path, |w| {
-            serde_json::to_writer(w, &file).map_err(std::io::Error::from)
-        })
+        serde_json::to_writer(w, &file).map_err(std::io::Error::from)
     }
 
     /// Loads a model saved by [`save`](Self::save).

@@ -74,7 +74,12 @@ impl Vocabulary {
     /// holding a line break or a backslash (possible with character n-grams or
     /// a custom token pattern) is escaped as `\n`, `\r` and `\\`.
     pub fn write(&self, path: impl AsRef<Path>) -> Result<()> {
-        write_atomically(path, |w| {
+        write_atomically(path, |w| self.write_to(w))
+    }
+
+    /// Writes the terms to `w` as [`write`](Self::write) does.
+    pub fn write_to(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        {
             for term in &self.terms {
                 if term.contains(['\n', '\r', '\\']) {
                     let escaped = term
@@ -87,7 +92,7 @@ impl Vocabulary {
                 }
             }
             Ok(())
-        })
+        }
     }
 
     /// Reads a vocabulary written by [`write`](Self::write): one term per line,

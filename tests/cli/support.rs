@@ -91,14 +91,15 @@ impl Run {
     }
 
     /// Asserts a usage error found by the flag parser (clap): exit status 2,
-    /// nothing on standard output, and standard error starting with
-    /// `error: `. Returns its first line.
+    /// nothing on standard output, and one line on standard error, `topica:
+    /// ...` like every other error. Returns that line.
     #[track_caller]
     pub fn clap_error(&self) -> &str {
         assert_eq!(self.code, Some(2), "exit status; {self:#?}");
         assert_eq!(self.stdout, "", "nothing on stdout; {self:#?}");
+        assert_eq!(self.stderr.lines().count(), 1, "one line; {self:#?}");
         let first = self.stderr.lines().next().unwrap_or("");
-        assert!(first.starts_with("error: "), "clap's message; {self:#?}");
+        assert!(first.starts_with("topica: "), "one topica line; {self:#?}");
         first
     }
 
