@@ -12,43 +12,29 @@ use super::count::{ChunkCounts, NONE};
 use super::matrix::{Real, SparseMatrix};
 use super::params::Norm;
 
-/// Where a chunk's local features go.
+/// Where a chunk's features go, by rank (their position in the chunk's
+/// sorted feature list).
 pub(crate) struct ColumnMap {
-    /// Local feature id -> column, or [`NONE`] to drop it.
+    /// Rank -> column, or [`NONE`] to drop the feature.
     pub columns: Vec<u32>,
-    /// Local feature id -> whether its count is negated (signed hashing).
+    /// Rank -> whether the feature's count is negated (signed hashing).
     pub negative: Option<Vec<bool>>,
-    /// Whether the kept columns grow with the local id, so rows (sorted by
-    /// local id) need no sorting by column. True for a sorted vocabulary.
-    pub monotone: bool,
-    /// Whether no feature is dropped.
-    pub all_kept: bool,
 }
 
 impl ColumnMap {
     /// A map without signs.
     pub fn unsigned(columns: Vec<u32>) -> Self {
-        let mut last = None;
-        let monotone = columns.iter().filter(|&&c| c != NONE).all(|&c| {
-            let grows = last.is_none_or(|l| c > l);
-            last = Some(c);
-            grows
-        });
         ColumnMap {
-            all_kept: !columns.contains(&NONE),
             columns,
             negative: None,
-            monotone,
         }
     }
 
     /// A map with signs (columns may repeat).
     pub fn signed(columns: Vec<u32>, negative: Vec<bool>) -> Self {
         ColumnMap {
-            all_kept: !columns.contains(&NONE),
             columns,
             negative: Some(negative),
-            monotone: false,
         }
     }
 }
@@ -57,18 +43,44 @@ impl ColumnMap {
 pub(crate) trait Weighting<T>: Sync {
     /// Whether a merged count is stored at all (hashing drops sums that cancel).
     fn keeps(&self, count: i64) -> bool;
-    /// The factor of every value in `column` (the idf), looked up once per
-    /// feature of a chunk rather than once per value.
+    /// The factor of every value in `column` (the idf).
     fn factor(&self, column: u32) -> T;
     /// The stored value of `count` occurrences in a column of `factor`.
     fn weight(&self, count: i64, factor: T) -> T;
 }
 
-/// A chunk's features with their column and factor side by side, so a value
-/// costs one random access rather than two.
-struct Targets<'m, T> {
-    map: &'m ColumnMap,
-    targets: Vec<(u32, T)>,
+/// A chunk's features by local id (the id entries carry): their column, and
+/// whether their count is negated, composed from the chunk's ranks and its
+/// [`ColumnMap`] once, so that each entry costs one lookup.
+struct Targets {
+    /// Local id -> column ([`NONE`]: dropped).
+    columns: Vec<u32>,
+    /// Local id -> negated, when signs are used.
+    negative: Option<Vec<bool>>,
+    /// Whether no feature is dropped and no two share a column.
+    all_kept_unsigned: bool,
+}
+
+impl Targets {
+    fn new(chunk: &ChunkCounts, map: &ColumnMap) -> Targets {
+        let columns: Vec<u32> = chunk
+            .rank
+            .iter()
+            .map(|&r| map.columns[r as usize])
+            .collect();
+        let negative = map.negative.as_ref().map(|n| {
+            chunk
+                .rank
+                .iter()
+                .map(|&r| n[r as usize])
+                .collect::<Vec<bool>>()
+        });
+        Targets {
+            all_kept_unsigned: negative.is_none() && !columns.contains(&NONE),
+            columns,
+            negative,
+        }
+    }
 }
 
 /// Builds the `(n_documents, n_columns)` CSR matrix.
@@ -79,25 +91,10 @@ pub(crate) fn assemble<T: Real>(
     weighting: &impl Weighting<T>,
     norm: Option<Norm>,
 ) -> SparseMatrix<T> {
-    let targets: Vec<Targets<'_, T>> = maps
+    let targets: Vec<Targets> = chunks
         .par_iter()
-        .map(|map| Targets {
-            map,
-            targets: map
-                .columns
-                .iter()
-                .map(|&c| {
-                    (
-                        c,
-                        if c == NONE {
-                            T::zero()
-                        } else {
-                            weighting.factor(c)
-                        },
-                    )
-                })
-                .collect(),
-        })
+        .zip(maps)
+        .map(|(c, m)| Targets::new(c, m))
         .collect();
 
     // Pass 1: the size of every row. Without signs no two features of a chunk
@@ -108,16 +105,18 @@ pub(crate) fn assemble<T: Real>(
         .map(|(chunk, t)| {
             let mut keys = Vec::new();
             (0..chunk.n_documents())
-                .map(|d| match (&t.map.negative, t.map.all_kept) {
-                    (None, true) => chunk.document(d).len(),
-                    (None, false) => chunk
-                        .document(d)
-                        .iter()
-                        .filter(|e| t.map.columns[e.feature as usize] != NONE)
-                        .count(),
-                    (Some(_), _) => {
+                .map(|d| {
+                    if t.all_kept_unsigned {
+                        chunk.document(d).len()
+                    } else if t.negative.is_none() {
+                        chunk
+                            .document(d)
+                            .iter()
+                            .filter(|e| t.columns[e.feature as usize] != NONE)
+                            .count()
+                    } else {
                         let mut size = 0;
-                        for_each_value(chunk, t, d, &mut keys, |_, count, _| {
+                        for_each_value(chunk, t, d, &mut keys, |_, count| {
                             size += usize::from(weighting.keeps(count))
                         });
                         size
@@ -155,10 +154,10 @@ pub(crate) fn assemble<T: Real>(
             let mut at = 0;
             for d in 0..chunk.n_documents() {
                 let start = at;
-                for_each_value(chunk, t, d, &mut keys, |column, count, factor| {
+                for_each_value(chunk, t, d, &mut keys, |column, count| {
                     if weighting.keeps(count) {
                         indices[at] = column;
-                        data[at] = weighting.weight(count, factor);
+                        data[at] = weighting.weight(count, weighting.factor(column));
                         at += 1;
                     }
                 });
@@ -168,34 +167,23 @@ pub(crate) fn assemble<T: Real>(
     SparseMatrix::new((n_documents, n_columns), indptr, indices, data)
 }
 
-/// Calls `f(column, signed count, factor)` for document `d` in column order,
-/// with features that share a column summed and dropped features left out.
+/// Calls `f(column, signed count)` for document `d` in column order, with
+/// features that share a column summed and dropped features left out.
 ///
-/// When columns do not follow local ids, entries are sorted packed as
-/// `column << 32 | position` in one `u64`: integer sorts are much faster than
-/// sorting pairs by a key.
+/// Entries are sorted packed as `column << 32 | position` in one `u64`:
+/// integer sorts are much faster than sorting pairs by a key.
 #[inline]
-fn for_each_value<T: Real>(
+fn for_each_value(
     chunk: &ChunkCounts,
-    t: &Targets<'_, T>,
+    t: &Targets,
     d: usize,
     keys: &mut Vec<u64>,
-    mut f: impl FnMut(u32, i64, T),
+    mut f: impl FnMut(u32, i64),
 ) {
     let entries = chunk.document(d);
-    if t.map.monotone {
-        // Entries are sorted by local id, hence by column, and no two share one.
-        for e in entries {
-            let (column, factor) = t.targets[e.feature as usize];
-            if column != NONE {
-                f(column, i64::from(e.count), factor);
-            }
-        }
-        return;
-    }
     keys.clear();
     for (i, e) in entries.iter().enumerate() {
-        let column = t.targets[e.feature as usize].0;
+        let column = t.columns[e.feature as usize];
         if column != NONE {
             keys.push(u64::from(column) << 32 | i as u64);
         }
@@ -203,31 +191,23 @@ fn for_each_value<T: Real>(
     keys.sort_unstable();
     let signed = |key: u64| {
         let e = entries[(key & 0xffff_ffff) as usize];
-        let negative = t
-            .map
-            .negative
-            .as_ref()
-            .is_some_and(|n| n[e.feature as usize]);
-        let factor = t.targets[e.feature as usize].1;
-        (
-            if negative {
-                -i64::from(e.count)
-            } else {
-                i64::from(e.count)
-            },
-            factor,
-        )
+        let negative = t.negative.as_ref().is_some_and(|n| n[e.feature as usize]);
+        if negative {
+            -i64::from(e.count)
+        } else {
+            i64::from(e.count)
+        }
     };
     let mut i = 0;
     while i < keys.len() {
         let column = (keys[i] >> 32) as u32;
-        let (mut count, factor) = signed(keys[i]);
+        let mut count = signed(keys[i]);
         i += 1;
         while i < keys.len() && (keys[i] >> 32) as u32 == column {
-            count += signed(keys[i]).0;
+            count += signed(keys[i]);
             i += 1;
         }
-        f(column, count, factor);
+        f(column, count);
     }
 }
 

@@ -13,11 +13,10 @@
 //! - per document, counts accumulate in a dense array indexed by feature id,
 //!   with the list of features touched, so counting is O(1) per occurrence.
 //!
-//! When a chunk is finished, its features are sorted and renumbered in that
-//! order, and each document's entries are sorted by feature. Vocabularies then
-//! merge as sorted lists, and because a sorted vocabulary's columns follow the
-//! same order, rows come out sorted by column without sorting them again
-//! (see `assemble.rs`). All of this runs on the chunk's own thread.
+//! When a chunk is finished, its features are sorted (on the chunk's own
+//! thread), so that vocabularies merge as sorted lists. Entries keep the ids
+//! they were counted with; `assemble.rs` maps them to columns and sorts each
+//! row once, by column.
 //!
 //! Results do not depend on how documents were cut into chunks, hence not on
 //! the number of threads.
@@ -50,29 +49,17 @@ pub(crate) struct Entry {
     pub feature: u32,
 }
 
-impl Entry {
-    /// The entry as one integer, `feature << 32 | count`, which sorts by feature.
-    #[inline]
-    fn packed(self) -> u64 {
-        u64::from(self.feature) << 32 | u64::from(self.count)
-    }
-
-    #[inline]
-    fn unpacked(key: u64) -> Entry {
-        Entry {
-            count: key as u32,
-            feature: (key >> 32) as u32,
-        }
-    }
-}
-
 /// The counts of one chunk of documents.
 #[derive(Debug, Default)]
 pub(crate) struct ChunkCounts {
-    /// The feature strings, sorted; a feature's local id is its rank.
+    /// The feature strings, sorted. `features`, `df` and `order_keys` are
+    /// indexed by a feature's rank in this order; entries by the feature's
+    /// local id (order of first occurrence), which `rank` maps to its rank.
     pub features: Vec<String>,
+    /// Local id -> rank.
+    pub rank: Vec<u32>,
     /// `entries[doc_ptr[d]..doc_ptr[d + 1]]` are the entries of the chunk's
-    /// document `d`, sorted by feature.
+    /// document `d`, in order of first occurrence.
     pub doc_ptr: Vec<usize>,
     /// The entries of all documents.
     pub entries: Vec<Entry>,
@@ -328,8 +315,9 @@ impl<'a> ChunkCounter<'a> {
         self.out.doc_ptr.push(self.out.entries.len());
     }
 
-    /// Builds the feature strings, sorts and renumbers them, and sorts each
-    /// document's entries; drops the interners' tables.
+    /// Builds the feature strings and sorts them (entries keep their ids of
+    /// first occurrence, which `rank` maps to sorted positions); drops the
+    /// interners' tables.
     fn finish(mut self) -> ChunkCounts {
         let n = self.n_features as usize;
         let mut features = vec![String::new(); n];
@@ -387,23 +375,7 @@ impl<'a> ChunkCounter<'a> {
             .collect();
         out.df = order.iter().map(|&old| out.df[old as usize]).collect();
         out.order_keys = order.iter().map(|&old| keys[old as usize]).collect();
-        // Rows sorted as integers (`feature << 32 | count`): faster than by key.
-        let mut keys = Vec::new();
-        for d in 0..out.doc_ptr.len() - 1 {
-            let row = &mut out.entries[out.doc_ptr[d]..out.doc_ptr[d + 1]];
-            keys.clear();
-            keys.extend(row.iter().map(|e| {
-                Entry {
-                    feature: rank[e.feature as usize],
-                    ..*e
-                }
-                .packed()
-            }));
-            keys.sort_unstable();
-            for (e, &key) in row.iter_mut().zip(&keys) {
-                *e = Entry::unpacked(key);
-            }
-        }
+        out.rank = rank;
         out
     }
 }
@@ -481,7 +453,12 @@ mod tests {
                 let mut row: Vec<_> = chunk
                     .document(d)
                     .iter()
-                    .map(|e| (chunk.features[e.feature as usize].clone(), e.count))
+                    .map(|e| {
+                        (
+                            chunk.features[chunk.rank[e.feature as usize] as usize].clone(),
+                            e.count,
+                        )
+                    })
                     .collect();
                 row.sort();
                 out.push(row);

@@ -346,7 +346,7 @@ fn total_counts(chunks: &[ChunkCounts], global: &[Vec<u32>], n_terms: usize) -> 
     let mut total = vec![0u64; n_terms];
     for (chunk, map) in chunks.iter().zip(global) {
         for e in &chunk.entries {
-            total[map[e.feature as usize] as usize] += u64::from(e.count);
+            total[map[chunk.rank[e.feature as usize] as usize] as usize] += u64::from(e.count);
         }
     }
     total
