@@ -9,21 +9,24 @@ Run it from the project's Python environment (Python 3.11 with the packages of
 tests/requirements.txt: scikit-learn, SciPy, NumPy, PyStemmer); it also needs
 cargo, hyperfine and GNU time (/usr/bin/time). It measures, in this order:
 
-1. In process, on the texts already in memory: scikit-learn's
-   `TfidfVectorizer().fit_transform(texts)`, and with English stemming by
-   PyStemmer in both ways it can be plugged in (an analyzer stemming the output
-   of `build_analyzer()`, a tokenizer stemming the default pattern's matches);
-   the faster of the two is the one compared with. N runs each, in this
-   process.
-2. In process, the Rust side: `cargo bench --bench vectorize_peers` (built with
-   `--no-run`, then its executable run with `--bench`), which times topica's
-   `fit_transform` with defaults and with English stemming (on every core and on
-   one thread) and linfa-preprocessing's `TfIdfVectorizer` fit + transform, N
-   runs each.
-3. Whole commands, timed by hyperfine (one warm-up, max(5, N) runs):
+1. In process, on the texts already in memory, in N rounds (one
+   untimed warm-up of scikit-learn first), each round timing one run of:
+   - scikit-learn's `TfidfVectorizer().fit_transform(texts)` in this process,
+     and with English stemming by PyStemmer in both ways it can be plugged in
+     (an analyzer stemming the output of `build_analyzer()`, a tokenizer
+     stemming the default pattern's matches); the faster of the two is the one
+     compared with;
+   - the Rust side: the executable of `cargo bench --bench vectorize_peers`
+     (built with `--no-run`, run with `--bench` and `TOPICA_PEER_RUNS=1`),
+     which times topica's `fit_transform` with defaults and with English
+     stemming (on every core and on one thread, after an untimed warm-up) and
+     linfa-preprocessing's `TfIdfVectorizer` fit + transform.
+   Interleaving the rounds lets both sides share the machine's slow and fast
+   spells, which on a shared virtual machine last minutes.
+2. Whole commands, timed by hyperfine (one warm-up, max(5, N) runs):
    `topica vectorize FILE` against `python benches/sklearn_vectorize.py FILE`,
    and both with `--stem english`.
-4. Peak resident memory of the same four commands with `/usr/bin/time -v`,
+3. Peak resident memory of the same four commands with `/usr/bin/time -v`,
    median of 3 runs.
 
 Then it prints the table and rewrites the part of BENCHMARKS.md between
@@ -138,46 +141,20 @@ def versions():
 
 
 # ---------------------------------------------------------------------------
-# 1. scikit-learn in process
+# 1. in process, in interleaved rounds
 
 
-def time_sklearn(make, texts, runs, label):
-    """Median seconds of `make().fit_transform(texts)` over `runs` runs, with
-    the result's (terms, non-zeros)."""
-    seconds = []
-    shape = None
-    for i in range(runs):
-        vectorizer = make()
-        gc.collect()
-        start = time.perf_counter()
-        x = vectorizer.fit_transform(texts)
-        seconds.append(time.perf_counter() - start)
-        shape = (x.shape[1], x.nnz)
-        del x, vectorizer
-        log(f"{label}: run {i + 1}/{runs}: {seconds[-1]:.3f} s")
-    return {"median_s": statistics.median(seconds), "runs": seconds,
-            "n_terms": shape[0], "nnz": shape[1]}
-
-
-def sklearn_in_process(corpus, runs):
-    texts = sklearn_vectorize.read_texts(corpus)
-    n_bytes = sum(len(t.encode("utf-8")) for t in texts)
-    log(f"{len(texts)} documents, {n_bytes} bytes of text")
-    out = {"documents": len(texts), "bytes": n_bytes}
-    out["default"] = time_sklearn(sklearn_vectorize.make_vectorizer, texts, runs,
-                                  "scikit-learn defaults")
-    got = (out["default"]["n_terms"], out["default"]["nnz"])
-    if got != SKLEARN_DEFAULT_SHAPE:
-        log(f"warning: scikit-learn gave (terms, non-zeros) {got}, not {SKLEARN_DEFAULT_SHAPE}")
-    for form in ("analyzer", "tokenizer"):
-        out[f"stem_{form}"] = time_sklearn(
-            lambda: sklearn_vectorize.make_vectorizer("english", form), texts, runs,
-            f"scikit-learn + PyStemmer ({form} form)")
-    return out
-
-
-# ---------------------------------------------------------------------------
-# 2. the Rust side in process
+def time_sklearn(make, texts):
+    """Seconds of one `make().fit_transform(texts)`, and the result's
+    (terms, non-zeros)."""
+    vectorizer = make()
+    gc.collect()
+    start = time.perf_counter()
+    x = vectorizer.fit_transform(texts)
+    seconds = time.perf_counter() - start
+    shape = (x.shape[1], x.nnz)
+    del x, vectorizer
+    return seconds, shape
 
 
 def peers_executable():
@@ -196,26 +173,62 @@ def peers_executable():
     sys.exit("compare_vectorize: cargo built no vectorize_peers executable")
 
 
-def rust_in_process(data, runs):
-    exe = peers_executable()
+def run_peers(exe, data, runs):
+    """The measurements `vectorize_peers --bench` prints, by name."""
     env = {**os.environ, "TOPICA_DATA_DIR": str(data), "TOPICA_PEER_RUNS": str(runs)}
-    log(f"running {exe} --bench ({runs} runs each)")
     proc = subprocess.run([exe, "--bench"], env=env, cwd=REPO, text=True,
-                          stdout=subprocess.PIPE, stderr=sys.stderr)
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if proc.returncode != 0:
-        sys.exit(f"compare_vectorize: vectorize_peers failed ({proc.returncode})")
+        sys.exit(f"compare_vectorize: vectorize_peers failed ({proc.returncode}):\n"
+                 f"{proc.stderr}")
     out = {}
     for line in proc.stdout.splitlines():
         if line.startswith("{"):
             m = json.loads(line)
             out[m["name"]] = m
     if "topica_fit_transform_default" not in out:
-        sys.exit("compare_vectorize: vectorize_peers measured nothing (is the data there?)")
+        sys.exit("compare_vectorize: vectorize_peers measured nothing:\n" + proc.stderr)
     return out
 
 
+def in_process(corpus, data, runs):
+    """scikit-learn (in this process) and the Rust side (`vectorize_peers`), in
+    `runs` rounds of one run of each, so that both sides see the same state of
+    the machine; medians over the rounds."""
+    texts = sklearn_vectorize.read_texts(corpus)
+    n_bytes = sum(len(t.encode("utf-8")) for t in texts)
+    log(f"{len(texts)} documents, {n_bytes} bytes of text")
+    exe = peers_executable()
+    makers = {
+        "default": sklearn_vectorize.make_vectorizer,
+        "stem_analyzer": lambda: sklearn_vectorize.make_vectorizer("english", "analyzer"),
+        "stem_tokenizer": lambda: sklearn_vectorize.make_vectorizer("english", "tokenizer"),
+    }
+    log("warm-up: one untimed run of scikit-learn's defaults")
+    time_sklearn(makers["default"], texts)
+    sklearn = {key: {"runs": []} for key in makers}
+    rust = {}
+    for round_ in range(runs):
+        for key, make in makers.items():
+            seconds, (n_terms, nnz) = time_sklearn(make, texts)
+            sklearn[key]["runs"].append(seconds)
+            sklearn[key] |= {"n_terms": n_terms, "nnz": nnz}
+        for name, m in run_peers(exe, data, 1).items():
+            rust.setdefault(name, {"name": name, "runs": []})["runs"] += m["runs"]
+            rust[name] |= {"n_terms": m["n_terms"], "nnz": m["nnz"]}
+        log(f"round {round_ + 1}/{runs}: " + ", ".join(
+            [f"scikit-learn {k} {v['runs'][-1]:.3f} s" for k, v in sklearn.items()]
+            + [f"{k} {v['runs'][-1]:.3f} s" for k, v in rust.items()]))
+    for m in (*sklearn.values(), *rust.values()):
+        m["median_s"] = statistics.median(m["runs"])
+    got = (sklearn["default"]["n_terms"], sklearn["default"]["nnz"])
+    if got != SKLEARN_DEFAULT_SHAPE:
+        log(f"warning: scikit-learn gave (terms, non-zeros) {got}, not {SKLEARN_DEFAULT_SHAPE}")
+    return {"documents": len(texts), "bytes": n_bytes, **sklearn}, rust
+
+
 # ---------------------------------------------------------------------------
-# 3. and 4. whole commands
+# 2. and 3. whole commands
 
 
 def hyperfine(commands, runs):
@@ -343,8 +356,7 @@ def render(r):
         f"topica runs on every core ({m['cpus']}), scikit-learn and linfa on one.")
     add("")
     add(f"Load average (1 min) at the start of each phase, on {m['cpus']} cores: "
-        f"scikit-learn in process {r['load']['sklearn']:.2f}, Rust in process "
-        f"{r['load']['rust']:.2f}, whole commands {wc['load_default']:.2f} / "
+        f"in process {r['load']['in_process']:.2f}, whole commands {wc['load_default']:.2f} / "
         f"{wc['load_stem']:.2f}, at the end {r['load']['end']:.2f}.")
     add("")
     add("### Targets")
@@ -362,7 +374,7 @@ def render(r):
         f"{met(max(rss_ratio_def, rss_ratio_stem) <= TARGET_RSS)} |")
     add("")
     add(f"### In process: `fit_transform` of the texts in memory "
-        f"({n} run{'s' if n != 1 else ''} each)")
+        f"({n} interleaved round{'s' if n != 1 else ''} of one run each)")
     add("")
     add("| operation | peer | topica | peer's time | topica is faster by |")
     add("| --- | --- | --- | --- | --- |")
@@ -424,7 +436,8 @@ def render(r):
     add("### Notes")
     add("")
     add("- The Rust figures come from `cargo bench --bench vectorize_peers` "
-        "(`benches/vectorize_peers.rs`); the kernels' own criterion benchmarks "
+        "(`benches/vectorize_peers.rs`), run once a round between scikit-learn's runs "
+        "(topica's after an untimed warm-up); the kernels' own criterion benchmarks "
         "(tokenizing, fit, transform, fit_transform) are `cargo bench --bench vectorize`.")
     add("- scikit-learn has no stemmer: its stemming rows plug PyStemmer's "
         "`Stemmer.Stemmer(\"english\").stemWords` into `TfidfVectorizer`, in both ways it "
@@ -504,15 +517,12 @@ def main(argv=None):
         log(f"warning: load average {load_average():.2f} on {report['machine']['cpus']} "
             "cores: other work is running and the figures may be disturbed")
 
-    report["load"]["sklearn"] = load_average()
-    report["sklearn"] = sklearn_in_process(corpus, args.runs)
+    report["load"]["in_process"] = load_average()
+    report["sklearn"], report["rust"] = in_process(corpus, data, args.runs)
     sk = report["sklearn"]
     report["stem_form"] = min(("analyzer", "tokenizer"),
                               key=lambda f: sk[f"stem_{f}"]["median_s"])
     gc.collect()
-
-    report["load"]["rust"] = load_average()
-    report["rust"] = rust_in_process(data, args.runs)
 
     report["whole"] = whole_commands(topica, corpus, max(5, args.runs), report["stem_form"])
     report["load"]["end"] = load_average()

@@ -15,11 +15,13 @@
 //! - `linfa_tfidf_fit_transform_default`: linfa-preprocessing 0.8's
 //!   `TfIdfVectorizer::default()`, `fit` then `transform`.
 //!
-//! Each is run `TOPICA_PEER_RUNS` times (default 7) and printed as one JSON
-//! object a line on standard output:
+//! Each is run `TOPICA_PEER_RUNS` times (default 7), after one untimed warm-up
+//! run for topica's (a run takes a fraction of a second; linfa's take seconds
+//! and have none), and printed as one JSON object a line on standard output:
 //! `{"name": ..., "median_s": ..., "runs": [...], "nnz": ..., "n_terms": ...}`.
 //! Progress goes to standard error. `benches/compare_vectorize.py` runs this
-//! and puts the figures in BENCHMARKS.md.
+//! with `TOPICA_PEER_RUNS=1` once a round, between scikit-learn's runs, and
+//! puts the figures in BENCHMARKS.md.
 //!
 //! The only argument looked at is `--bench`, which `cargo bench` passes: without
 //! it (as under `cargo test --benches`) nothing is measured. Without the data
@@ -89,9 +91,18 @@ impl Measurement {
     }
 }
 
-/// Runs `f` `runs` times, timing each run; `f` returns `(nnz, n_terms)` of its
-/// result, which is dropped before the clock stops (as scikit-learn's is).
-fn measure(name: &'static str, runs: usize, mut f: impl FnMut() -> (usize, usize)) -> Measurement {
+/// Runs `f` `warm_up` times untimed, then `runs` times, timing each run; `f`
+/// returns `(nnz, n_terms)` of its result, which is dropped before the clock
+/// stops (as scikit-learn's is).
+fn measure(
+    name: &'static str,
+    warm_up: usize,
+    runs: usize,
+    mut f: impl FnMut() -> (usize, usize),
+) -> Measurement {
+    for _ in 0..warm_up {
+        f();
+    }
     let mut times = Vec::with_capacity(runs);
     let mut shape = (0, 0);
     for run in 0..runs {
@@ -153,10 +164,10 @@ fn main() {
 
     let defaults = TfidfVectorizer::params();
     let stem = TfidfVectorizer::params().stem(Some(Language::English));
-    measure("topica_fit_transform_default", runs, || {
+    measure("topica_fit_transform_default", 1, runs, || {
         topica(&defaults, &texts, DEFAULT_TERMS, DEFAULT_NNZ)
     });
-    measure("topica_fit_transform_stem_english", runs, || {
+    measure("topica_fit_transform_stem_english", 1, runs, || {
         topica(&stem, &texts, STEM_TERMS, STEM_NNZ)
     });
 
@@ -165,10 +176,10 @@ fn main() {
         .build()
         .expect("a one-thread pool");
     one_thread.install(|| {
-        measure("topica_fit_transform_default_1thread", runs, || {
+        measure("topica_fit_transform_default_1thread", 1, runs, || {
             topica(&defaults, &texts, DEFAULT_TERMS, DEFAULT_NNZ)
         });
-        measure("topica_fit_transform_stem_english_1thread", runs, || {
+        measure("topica_fit_transform_stem_english_1thread", 1, runs, || {
             topica(&stem, &texts, STEM_TERMS, STEM_NNZ)
         });
     });
@@ -177,7 +188,7 @@ fn main() {
     let owned: Array1<String> = texts.iter().map(|t| t.to_string()).collect();
     drop(texts);
     drop(corpus);
-    measure("linfa_tfidf_fit_transform_default", runs, || {
+    measure("linfa_tfidf_fit_transform_default", 0, runs, || {
         let fitted = LinfaTfIdf::default().fit(&owned).expect("linfa fits");
         let x = fitted.transform(&owned).expect("linfa transforms");
         assert_eq!(x.rows(), owned.len());
