@@ -11,6 +11,10 @@
 //! - [`vectorize`]: documents become sparse TF-IDF vectors, exactly as
 //!   scikit-learn's `TfidfVectorizer` computes them, or hashed vectors as its
 //!   `HashingVectorizer` does;
+//! - [`reduce`]: sparse rows become short dense ones (LSA);
+//! - [`cluster`]: vectors become topics (k-means, hierarchical);
+//! - [`topics`]: topics get names (c-TF-IDF top terms, guided naming);
+//! - [`metrics`]: clusterings are scored (ARI, NMI, V-measure, silhouette);
 //! - [`report`]: writing files whole or not at all.
 //!
 //! # Example
@@ -67,9 +71,13 @@
 #![deny(missing_docs)]
 
 pub mod analyze;
+pub mod cluster;
 pub mod corpus;
 pub mod error;
+pub mod metrics;
+pub mod reduce;
 pub mod report;
+pub mod topics;
 pub mod vectorize;
 
 pub use crate::error::{Error, ParamError, Result};
