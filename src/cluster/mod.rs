@@ -2,4 +2,13 @@
 //! sparse TF-IDF rows, k-means on their LSA reduction, or agglomerative
 //! (hierarchical) clustering on cosine distances.
 
+mod context;
 pub mod hierarchical;
+pub mod kmeans;
+mod pipeline;
+mod rows;
+
+pub use self::context::ContextParams;
+pub use self::kmeans::{Algorithm, SphericalKMeans, SphericalKMeansParams};
+pub use self::pipeline::{ClusterParams, Clustering, KChoice, KScore, Method, OutlierReason};
+pub use self::rows::Rows;

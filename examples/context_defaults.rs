@@ -1,0 +1,180 @@
+//! Measures document-context blending on labeled paragraphs, to choose the
+//! defaults of `topica cluster --context-*` (README.md, "Document context").
+//!
+//!     TOPICA_DATA_DIR=../shared/data cargo run --release --example context_defaults
+//!
+//! Two labeled sets of paragraphs that live in documents:
+//! - `data/news` with `data/news-labels.csv`, k = 4, ARI on the topical
+//!   paragraphs (noise excluded), mean over seeds 0-4;
+//! - synthetic articles from `20newsgroups_clean.jsonl`: the posts of the
+//!   4 categories of scikit-learn's clustering example, shuffled (seed 0),
+//!   joined three at a time into one "article" whose paragraphs (split on
+//!   blank lines) keep their post's label, so that an article changes subject
+//!   twice, as the news articles do; k = 4, ARI and NMI on the paragraphs
+//!   with terms, seed 0.
+use std::collections::HashMap;
+
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use topica::analyze::StopWordList;
+use topica::cluster::{ClusterParams, ContextParams, KChoice};
+use topica::corpus::{Corpus, ReadOptions, reference_file};
+use topica::vectorize::TfidfVectorizer;
+
+fn ari(a: &[String], b: &[i64]) -> f64 {
+    let mut ct: HashMap<(&str, i64), f64> = HashMap::new();
+    let mut ra: HashMap<&str, f64> = HashMap::new();
+    let mut rb: HashMap<i64, f64> = HashMap::new();
+    for (x, &y) in a.iter().zip(b) {
+        *ct.entry((x, y)).or_default() += 1.0;
+        *ra.entry(x).or_default() += 1.0;
+        *rb.entry(y).or_default() += 1.0;
+    }
+    let c2 = |v: f64| v * (v - 1.0) / 2.0;
+    let idx: f64 = ct.values().map(|&v| c2(v)).sum();
+    let sa: f64 = ra.values().map(|&v| c2(v)).sum();
+    let sb: f64 = rb.values().map(|&v| c2(v)).sum();
+    let exp = sa * sb / c2(a.len() as f64);
+    (idx - exp) / (0.5 * (sa + sb) - exp)
+}
+
+struct Set {
+    name: &'static str,
+    texts: Vec<String>,
+    groups: Vec<Option<usize>>,
+    labels: Vec<String>,
+    seeds: u64,
+}
+
+fn news() -> anyhow::Result<Set> {
+    let corpus = Corpus::read(&["data/news"], &ReadOptions::default())?;
+    let labels: HashMap<String, String> = std::fs::read_to_string("data/news-labels.csv")?
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            l.split_once(',')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+        })
+        .collect();
+    let mut sources: HashMap<String, usize> = HashMap::new();
+    let groups = corpus
+        .documents
+        .iter()
+        .map(|d| {
+            let n = sources.len();
+            Some(*sources.entry(d.source.to_string()).or_insert(n))
+        })
+        .collect();
+    Ok(Set {
+        name: "news",
+        texts: corpus.documents.iter().map(|d| d.text.clone()).collect(),
+        groups,
+        labels: corpus
+            .documents
+            .iter()
+            .map(|d| labels[&d.id].clone())
+            .collect(),
+        seeds: 5,
+    })
+}
+
+fn newsgroups_articles() -> anyhow::Result<Set> {
+    let cats = [
+        "alt.atheism",
+        "talk.religion.misc",
+        "comp.graphics",
+        "sci.space",
+    ];
+    let path = reference_file("20newsgroups_clean.jsonl")?;
+    let corpus = Corpus::read(&[path], &ReadOptions::default())?;
+    let mut posts: Vec<(String, String)> = corpus
+        .documents
+        .iter()
+        .filter_map(|d| {
+            let label = d.fields.get("label")?.as_str()?.to_string();
+            cats.contains(&label.as_str())
+                .then(|| (d.text.clone(), label))
+        })
+        .collect();
+    posts.shuffle(&mut rand_xoshiro::Xoshiro256Plus::seed_from_u64(0));
+    let (mut texts, mut groups, mut labels) = (Vec::new(), Vec::new(), Vec::new());
+    for (a, article) in posts.chunks(3).enumerate() {
+        for (text, label) in article {
+            for p in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+                texts.push(p.to_string());
+                groups.push(Some(a));
+                labels.push(label.clone());
+            }
+        }
+    }
+    Ok(Set {
+        name: "20ng-articles",
+        texts,
+        groups,
+        labels,
+        seeds: 1,
+    })
+}
+
+fn main() -> anyhow::Result<()> {
+    let mut sets = vec![news()?];
+    match newsgroups_articles() {
+        Ok(s) => sets.push(s),
+        Err(e) => eprintln!("skipping the 20 Newsgroups articles: {e}"),
+    }
+    let grid: Vec<ContextParams> = std::iter::once(ContextParams::none())
+        .chain(
+            [(1, 0.5), (1, 1.0), (2, 0.5), (2, 1.0), (3, 1.0)]
+                .into_iter()
+                .flat_map(|(window, weight)| {
+                    [1.0, 0.3, 0.1, 0.0]
+                        .into_iter()
+                        .map(move |floor| ContextParams {
+                            window,
+                            weight,
+                            floor,
+                        })
+                }),
+        )
+        .collect();
+    for set in &sets {
+        let (_, x) = TfidfVectorizer::params()
+            .stop_words(Some(StopWordList::English))
+            .sublinear_tf(true)
+            .min_df(2u64)
+            .max_df(0.5)
+            .fit_transform(&set.texts)?;
+        let x = x.matrix();
+        let scored: Vec<usize> = (0..set.texts.len())
+            .filter(|&i| set.labels[i] != "noise")
+            .collect();
+        println!(
+            "{}: {} paragraphs, {} scored, {} terms",
+            set.name,
+            set.texts.len(),
+            scored.len(),
+            x.cols()
+        );
+        for context in &grid {
+            let mut aris = Vec::new();
+            for seed in 0..set.seeds {
+                let params = ClusterParams {
+                    k: KChoice::Fixed(4),
+                    seed,
+                    context: *context,
+                    ..Default::default()
+                };
+                let c = params.fit(x, &set.groups)?;
+                let y: Vec<String> = scored.iter().map(|&i| set.labels[i].clone()).collect();
+                let l: Vec<i64> = scored.iter().map(|&i| c.labels[i]).collect();
+                aris.push(ari(&y, &l));
+            }
+            let mean = aris.iter().sum::<f64>() / aris.len() as f64;
+            println!(
+                "  window {} weight {:.2} floor {:.1}: ARI {mean:.3}",
+                context.window, context.weight, context.floor
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,701 @@
+//! Spherical k-means: k-means with cosine similarity on L2-normalised rows,
+//! sparse or dense, with k-means++ starts, restarts and a mini-batch variant.
+//!
+//! # The algorithm
+//!
+//! Every centroid is the L2-normalised sum of its members, and a row goes to
+//! the centroid of highest cosine similarity (Dhillon and Modha, 2001). The
+//! objective, maximised, is the sum over rows of the cosine to their
+//! centroid; [`SphericalKMeans::inertia`] reports it the way scikit-learn's
+//! `inertia_` would on unit rows: the sum of squared distances `2 - 2 cos`.
+//!
+//! - **Starts**: greedy k-means++ as scikit-learn's `_kmeans_plusplus` does
+//!   (`2 + floor(ln k)` candidates per centre, the one that lowers the
+//!   potential most kept), on the squared Euclidean distance between rows.
+//! - **Restarts**: `n_init` runs from different starts, the best objective
+//!   kept (the first on ties).
+//! - **Stopping**: after `max_iter` iterations, when no row changes cluster,
+//!   or when the objective improves by less than `tol` times its value.
+//! - **Empty clusters** never survive an iteration: an emptied cluster takes
+//!   the row farthest from its own centroid (lowest cosine, lowest index on
+//!   ties) among clusters of more than one row, as scikit-learn relocates
+//!   empty clusters to far points.
+//! - **Mini-batch** ([`Algorithm::MiniBatch`]): Sculley's web-scale k-means on
+//!   the sphere; each centroid moves toward the rows of a batch assigned to it
+//!   with a learning rate of one over its count, then is re-normalised; a
+//!   final full pass assigns every row.
+//!
+//! # Determinism
+//!
+//! The random stream is `Xoshiro256Plus` seeded from `seed` (restart `r` uses
+//! `seed + r`). Work is split in parallel by rows or by clusters, never by how
+//! many threads exist, and every floating-point sum runs in a fixed order: the
+//! result is bitwise identical with 1 or 64 threads.
+//!
+//! # Zero rows
+//!
+//! A row of zeros has cosine 0 with everything; it is assigned to cluster 0
+//! and never chosen as a start when other rows exist. The clustering pipeline
+//! (`crate::cluster`) takes such rows out beforehand and
+//! reports them as outliers.
+
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256Plus;
+use rayon::prelude::*;
+
+use super::rows::Rows;
+use crate::error::{Error, ParamError, Result};
+
+/// Rows per parallel task in the assignment step (fixed, for determinism).
+const CHUNK: usize = 512;
+
+/// How centroids are updated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Algorithm {
+    /// Full passes over the data (Lloyd's algorithm on the sphere).
+    Lloyd,
+    /// Mini-batches of `batch_size` rows drawn at random; `max_iter` counts
+    /// passes over the data (epochs).
+    MiniBatch {
+        /// Rows per batch (scikit-learn's default is 1024).
+        batch_size: usize,
+    },
+}
+
+/// Parameters of [`SphericalKMeans`], checked by [`check`](Self::check).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SphericalKMeansParams {
+    n_clusters: usize,
+    n_init: usize,
+    max_iter: usize,
+    tol: f64,
+    seed: u64,
+    algorithm: Algorithm,
+}
+
+impl SphericalKMeansParams {
+    /// Defaults for `n_clusters` clusters: `n_init = 10`, `max_iter = 100`,
+    /// `tol = 1e-4`, `seed = 0`, Lloyd's algorithm.
+    pub fn new(n_clusters: usize) -> Self {
+        SphericalKMeansParams {
+            n_clusters,
+            n_init: 10,
+            max_iter: 100,
+            tol: 1e-4,
+            seed: 0,
+            algorithm: Algorithm::Lloyd,
+        }
+    }
+
+    /// Number of runs from different k-means++ starts; the best is kept.
+    pub fn n_init(mut self, n_init: usize) -> Self {
+        self.n_init = n_init;
+        self
+    }
+
+    /// Most iterations (passes for mini-batch) of one run.
+    pub fn max_iter(mut self, max_iter: usize) -> Self {
+        self.max_iter = max_iter;
+        self
+    }
+
+    /// Relative improvement of the objective below which a run stops.
+    pub fn tol(mut self, tol: f64) -> Self {
+        self.tol = tol;
+        self
+    }
+
+    /// Seed of the random starts.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Lloyd's algorithm or mini-batches.
+    pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    /// The number of clusters.
+    pub fn get_n_clusters(&self) -> usize {
+        self.n_clusters
+    }
+
+    /// The number of restarts.
+    pub fn get_n_init(&self) -> usize {
+        self.n_init
+    }
+
+    /// The iteration limit.
+    pub fn get_max_iter(&self) -> usize {
+        self.max_iter
+    }
+
+    /// The tolerance.
+    pub fn get_tol(&self) -> f64 {
+        self.tol
+    }
+
+    /// The seed.
+    pub fn get_seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The algorithm.
+    pub fn get_algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// Checks the parameters alone (not against data).
+    pub fn check(&self) -> Result<(), ParamError> {
+        if self.n_clusters == 0 {
+            return Err(ParamError::new("k", "must be at least 1, got 0"));
+        }
+        if self.n_init == 0 {
+            return Err(ParamError::new("n_init", "must be at least 1, got 0"));
+        }
+        if self.max_iter == 0 {
+            return Err(ParamError::new("max_iter", "must be at least 1, got 0"));
+        }
+        if !(self.tol >= 0.0 && self.tol.is_finite()) {
+            return Err(ParamError::new(
+                "tol",
+                format!("must be a finite number >= 0, got {}", self.tol),
+            ));
+        }
+        if let Algorithm::MiniBatch { batch_size: 0 } = self.algorithm {
+            return Err(ParamError::new("batch_size", "must be at least 1, got 0"));
+        }
+        Ok(())
+    }
+
+    /// Clusters the rows of `x` (sparse or dense; rows should be
+    /// L2-normalised, as TF-IDF rows are by default).
+    ///
+    /// Fails when `k` exceeds the number of rows.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use topica::cluster::SphericalKMeansParams;
+    ///
+    /// let x = array![[1.0, 0.0], [0.96, 0.28], [0.0, 1.0], [0.28, 0.96]];
+    /// let km = SphericalKMeansParams::new(2).seed(7).fit(&x.view())?;
+    /// assert_eq!(km.labels()[0], km.labels()[1]);
+    /// assert_eq!(km.labels()[2], km.labels()[3]);
+    /// assert_ne!(km.labels()[0], km.labels()[2]);
+    /// # Ok::<(), topica::Error>(())
+    /// ```
+    pub fn fit<R: Rows>(&self, x: &R) -> Result<SphericalKMeans> {
+        self.check()?;
+        let n = x.n_rows();
+        if self.n_clusters > n {
+            return Err(ParamError::new(
+                "k",
+                format!(
+                    "{} clusters asked for but only {n} documents can be clustered",
+                    self.n_clusters
+                ),
+            )
+            .into());
+        }
+        if x.dim() == 0 {
+            return Err(Error::Fit("cannot cluster rows of no features".into()));
+        }
+        let mut best: Option<SphericalKMeans> = None;
+        for run in 0..self.n_init {
+            let mut rng = Xoshiro256Plus::seed_from_u64(self.seed.wrapping_add(run as u64));
+            let centroids = kmeans_plus_plus(x, self.n_clusters, &mut rng);
+            let result = match self.algorithm {
+                Algorithm::Lloyd => lloyd(x, centroids, self.max_iter, self.tol),
+                Algorithm::MiniBatch { batch_size } => {
+                    mini_batch(x, centroids, batch_size, self.max_iter, self.tol, &mut rng)
+                }
+            };
+            if best.as_ref().is_none_or(|b| result.objective > b.objective) {
+                best = Some(result);
+            }
+        }
+        Ok(best.expect("n_init >= 1"))
+    }
+}
+
+/// A fitted spherical k-means clustering.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SphericalKMeans {
+    /// Unit centroids, cluster-major (`k` rows of `dim` values).
+    centroids: Vec<Vec<f64>>,
+    labels: Vec<usize>,
+    similarities: Vec<f64>,
+    objective: f64,
+    n_iter: usize,
+}
+
+impl SphericalKMeans {
+    /// Parameters for `n_clusters` clusters, to adjust then [`fit`](SphericalKMeansParams::fit).
+    pub fn params(n_clusters: usize) -> SphericalKMeansParams {
+        SphericalKMeansParams::new(n_clusters)
+    }
+
+    /// The cluster of every row.
+    pub fn labels(&self) -> &[usize] {
+        &self.labels
+    }
+
+    /// The cosine similarity of every row to its centroid.
+    pub fn similarities(&self) -> &[f64] {
+        &self.similarities
+    }
+
+    /// The unit centroids, one vector of `dim` values per cluster.
+    pub fn centroids(&self) -> &[Vec<f64>] {
+        &self.centroids
+    }
+
+    /// The number of clusters.
+    pub fn n_clusters(&self) -> usize {
+        self.centroids.len()
+    }
+
+    /// The sum over rows of the cosine similarity to their centroid (maximised).
+    pub fn objective(&self) -> f64 {
+        self.objective
+    }
+
+    /// The sum over rows of the squared Euclidean distance to their centroid,
+    /// `|x|^2 + 1 - 2 cos` (for unit rows `2 - 2 cos`).
+    pub fn inertia<R: Rows>(&self, x: &R) -> f64 {
+        (0..x.n_rows())
+            .map(|i| x.norm_sq(i) + 1.0 - 2.0 * x.norm_sq(i).sqrt() * self.similarities[i])
+            .sum()
+    }
+
+    /// Iterations (passes for mini-batch) of the kept run.
+    pub fn n_iter(&self) -> usize {
+        self.n_iter
+    }
+
+    /// Assigns new rows to the nearest centroid: `(cluster, cosine)` per row.
+    pub fn predict<R: Rows>(&self, x: &R) -> Vec<(usize, f64)> {
+        let k = self.centroids.len();
+        let t = transpose(&self.centroids, x.dim());
+        assign(x, &t, k)
+    }
+}
+
+/// Centroids (cluster-major) to a feature-major block of `dim * k` values.
+fn transpose(centroids: &[Vec<f64>], dim: usize) -> Vec<f64> {
+    let k = centroids.len();
+    let mut t = vec![0.0; dim * k];
+    for (c, v) in centroids.iter().enumerate() {
+        for (j, &x) in v.iter().enumerate() {
+            t[j * k + c] = x;
+        }
+    }
+    t
+}
+
+/// The nearest centroid of every row, by cosine: `(cluster, cosine)`; the
+/// first cluster on ties. The cosine divides by the row's norm, so rows need
+/// not be unit; a zero row gets `(0, 0.0)`.
+fn assign<R: Rows>(x: &R, centroids_t: &[f64], k: usize) -> Vec<(usize, f64)> {
+    let n = x.n_rows();
+    let mut out = vec![(0usize, 0.0f64); n];
+    out.par_chunks_mut(CHUNK)
+        .enumerate()
+        .for_each(|(chunk, slots)| {
+            let mut dots = vec![0.0; k];
+            for (offset, slot) in slots.iter_mut().enumerate() {
+                let i = chunk * CHUNK + offset;
+                x.dots_t(i, centroids_t, k, &mut dots);
+                let norm = x.norm_sq(i).sqrt();
+                let (mut best, mut best_dot) = (0, dots[0]);
+                for (c, &d) in dots.iter().enumerate().skip(1) {
+                    if d > best_dot {
+                        best = c;
+                        best_dot = d;
+                    }
+                }
+                *slot = (best, if norm > 0.0 { best_dot / norm } else { 0.0 });
+            }
+        });
+    out
+}
+
+/// L2-normalises `v` in place; a zero vector stays zero.
+fn normalize(v: &mut [f64]) {
+    let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|x| *x /= norm);
+    }
+}
+
+/// The normalised sum of each cluster's rows, clusters in parallel, members
+/// in index order.
+fn update<R: Rows>(x: &R, labels: &[usize], k: usize) -> Vec<Vec<f64>> {
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for (i, &l) in labels.iter().enumerate() {
+        members[l].push(i);
+    }
+    members
+        .par_iter()
+        .map(|rows| {
+            let mut c = vec![0.0; x.dim()];
+            for &i in rows {
+                let norm = x.norm_sq(i).sqrt();
+                if norm > 0.0 {
+                    x.add_to(i, 1.0 / norm, &mut c);
+                }
+            }
+            normalize(&mut c);
+            c
+        })
+        .collect()
+}
+
+/// Gives every empty cluster the row farthest from its own centroid among
+/// clusters with more than one row; returns the rows moved (their similarity
+/// is set to 0 until a centroid exists for it).
+fn fill_empty(assignment: &mut [(usize, f64)], k: usize) -> Vec<usize> {
+    let mut moved = Vec::new();
+    let mut sizes = vec![0usize; k];
+    for &(c, _) in assignment.iter() {
+        sizes[c] += 1;
+    }
+    for empty in 0..k {
+        if sizes[empty] > 0 {
+            continue;
+        }
+        let far = assignment
+            .iter()
+            .enumerate()
+            .filter(|(_, (c, _))| sizes[*c] > 1)
+            .min_by(|a, b| a.1.1.total_cmp(&b.1.1).then(a.0.cmp(&b.0)))
+            .map(|(i, _)| i);
+        if let Some(i) = far {
+            sizes[assignment[i].0] -= 1;
+            sizes[empty] += 1;
+            assignment[i] = (empty, 0.0);
+            moved.push(i);
+        }
+    }
+    moved
+}
+
+fn lloyd<R: Rows>(
+    x: &R,
+    mut centroids: Vec<Vec<f64>>,
+    max_iter: usize,
+    tol: f64,
+) -> SphericalKMeans {
+    let k = centroids.len();
+    let dim = x.dim();
+    let mut labels: Vec<usize> = Vec::new();
+    let mut previous = f64::NEG_INFINITY;
+    let mut n_iter = 0;
+    for _ in 0..max_iter {
+        n_iter += 1;
+        let mut assignment = assign(x, &transpose(&centroids, dim), k);
+        fill_empty(&mut assignment, k);
+        let objective: f64 = assignment.iter().map(|a| a.1).sum();
+        let new_labels: Vec<usize> = assignment.iter().map(|a| a.0).collect();
+        let unchanged = new_labels == labels;
+        labels = new_labels;
+        if unchanged {
+            break;
+        }
+        centroids = update(x, &labels, k);
+        if objective - previous <= tol * objective.abs() {
+            break;
+        }
+        previous = objective;
+    }
+    finish(x, centroids, n_iter)
+}
+
+/// Final assignment of every row to the final centroids.
+fn finish<R: Rows>(x: &R, mut centroids: Vec<Vec<f64>>, n_iter: usize) -> SphericalKMeans {
+    let k = centroids.len();
+    let mut assignment = assign(x, &transpose(&centroids, x.dim()), k);
+    let moved = fill_empty(&mut assignment, k);
+    // A cluster refilled by a relocated row is centred on it.
+    for &i in &moved {
+        let c = assignment[i].0;
+        centroids[c].iter_mut().for_each(|v| *v = 0.0);
+        x.add_to(i, 1.0, &mut centroids[c]);
+        normalize(&mut centroids[c]);
+        let norm = x.norm_sq(i).sqrt();
+        assignment[i].1 = if norm > 0.0 {
+            x.dot(i, &centroids[c]) / norm
+        } else {
+            0.0
+        };
+    }
+    let similarities: Vec<f64> = assignment.iter().map(|a| a.1).collect();
+    SphericalKMeans {
+        objective: similarities.iter().sum(),
+        labels: assignment.iter().map(|a| a.0).collect(),
+        similarities,
+        centroids,
+        n_iter,
+    }
+}
+
+fn mini_batch<R: Rows>(
+    x: &R,
+    mut centroids: Vec<Vec<f64>>,
+    batch_size: usize,
+    max_epochs: usize,
+    tol: f64,
+    rng: &mut Xoshiro256Plus,
+) -> SphericalKMeans {
+    let n = x.n_rows();
+    let k = centroids.len();
+    let dim = x.dim();
+    let batch_size = batch_size.min(n);
+    let steps_per_epoch = n.div_ceil(batch_size);
+    let mut counts = vec![0.0f64; k];
+    let mut n_iter = 0;
+    let mut smoothed: Option<f64> = None;
+    'epochs: for _ in 0..max_epochs {
+        n_iter += 1;
+        for _ in 0..steps_per_epoch {
+            let batch: Vec<usize> = (0..batch_size).map(|_| rng.gen_range(0..n)).collect();
+            let t = transpose(&centroids, dim);
+            let assigned: Vec<(usize, f64)> = batch
+                .par_iter()
+                .map(|&i| {
+                    let mut dots = vec![0.0; k];
+                    x.dots_t(i, &t, k, &mut dots);
+                    let (mut best, mut best_dot) = (0, dots[0]);
+                    for (c, &d) in dots.iter().enumerate().skip(1) {
+                        if d > best_dot {
+                            best = c;
+                            best_dot = d;
+                        }
+                    }
+                    let norm = x.norm_sq(i).sqrt();
+                    (best, if norm > 0.0 { best_dot / norm } else { 0.0 })
+                })
+                .collect();
+            let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
+            for (&i, &(c, _)) in batch.iter().zip(&assigned) {
+                members[c].push(i);
+            }
+            centroids
+                .par_iter_mut()
+                .zip(counts.par_iter_mut())
+                .zip(members.par_iter())
+                .for_each(|((c, count), rows)| {
+                    if rows.is_empty() {
+                        return;
+                    }
+                    // Sculley's per-centre learning rate, batch at once:
+                    // c <- (count * c + sum of rows) / (count + m).
+                    let m = rows.len() as f64;
+                    let keep = *count / (*count + m);
+                    c.iter_mut().for_each(|v| *v *= keep);
+                    for &i in rows {
+                        let norm = x.norm_sq(i).sqrt();
+                        if norm > 0.0 {
+                            x.add_to(i, 1.0 / (norm * (*count + m)), c);
+                        }
+                    }
+                    *count += m;
+                    normalize(c);
+                });
+            // Stop when the smoothed batch objective stops improving.
+            let mean = assigned.iter().map(|a| a.1).sum::<f64>() / batch_size as f64;
+            let ewa = match smoothed {
+                None => mean,
+                Some(s) => {
+                    let alpha = (2.0 * batch_size as f64 / (n as f64 + 1.0)).min(1.0);
+                    s * (1.0 - alpha) + mean * alpha
+                }
+            };
+            if let Some(s) = smoothed
+                && n_iter > 1
+                && (ewa - s).abs() <= tol * ewa.abs() * 1e-2
+            {
+                break 'epochs;
+            }
+            smoothed = Some(ewa);
+        }
+    }
+    finish(x, centroids, n_iter)
+}
+
+/// Greedy k-means++ (scikit-learn's `_kmeans_plusplus`) on squared Euclidean
+/// distances, returning unit centroids.
+fn kmeans_plus_plus<R: Rows>(x: &R, k: usize, rng: &mut Xoshiro256Plus) -> Vec<Vec<f64>> {
+    let n = x.n_rows();
+    let dim = x.dim();
+    let norms: Vec<f64> = (0..n).into_par_iter().map(|i| x.norm_sq(i)).collect();
+    let nonzero: Vec<usize> = (0..n).filter(|&i| norms[i] > 0.0).collect();
+    let first = if nonzero.is_empty() {
+        rng.gen_range(0..n)
+    } else {
+        nonzero[rng.gen_range(0..nonzero.len())]
+    };
+    let dense_row = |i: usize| {
+        let mut v = vec![0.0; dim];
+        x.add_to(i, 1.0, &mut v);
+        v
+    };
+    let distances_to = |i: usize| -> Vec<f64> {
+        let c = dense_row(i);
+        let cn = norms[i];
+        let mut d = vec![0.0; n];
+        d.par_chunks_mut(CHUNK)
+            .enumerate()
+            .for_each(|(chunk, out)| {
+                for (o, slot) in out.iter_mut().enumerate() {
+                    let j = chunk * CHUNK + o;
+                    *slot = (norms[j] + cn - 2.0 * x.dot(j, &c)).max(0.0);
+                }
+            });
+        d
+    };
+    let mut chosen = vec![first];
+    let mut closest = distances_to(first);
+    let mut potential: f64 = closest.iter().sum();
+    let n_trials = 2 + (k as f64).ln().floor() as usize;
+    while chosen.len() < k {
+        let candidates: Vec<usize> = (0..n_trials)
+            .map(|_| {
+                if potential > 0.0 {
+                    let target = rng.r#gen::<f64>() * potential;
+                    let mut acc = 0.0;
+                    for (i, &d) in closest.iter().enumerate() {
+                        acc += d;
+                        if acc > target {
+                            return i;
+                        }
+                    }
+                    n - 1
+                } else {
+                    rng.gen_range(0..n)
+                }
+            })
+            .collect();
+        let mut best: Option<(f64, usize, Vec<f64>)> = None;
+        for &cand in &candidates {
+            let d = distances_to(cand);
+            let merged: Vec<f64> = closest.iter().zip(&d).map(|(a, b)| a.min(*b)).collect();
+            let pot: f64 = merged.iter().sum();
+            if best.as_ref().is_none_or(|b| pot < b.0) {
+                best = Some((pot, cand, merged));
+            }
+        }
+        let (pot, cand, merged) = best.expect("at least two candidates");
+        chosen.push(cand);
+        closest = merged;
+        potential = pot;
+    }
+    chosen
+        .into_iter()
+        .map(|i| {
+            let mut v = dense_row(i);
+            normalize(&mut v);
+            v
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    fn blobs(seed: u64) -> Array2<f64> {
+        // Three directions in 5-D, 30 noisy unit rows each.
+        let mut rng = Xoshiro256Plus::seed_from_u64(seed);
+        let centers = [
+            [1.0, 0.0, 0.0, 0.1, 0.0],
+            [0.0, 1.0, 0.0, 0.0, 0.1],
+            [0.0, 0.0, 1.0, 0.1, 0.1],
+        ];
+        let mut x = Array2::zeros((90, 5));
+        for i in 0..90 {
+            for j in 0..5 {
+                x[[i, j]] = centers[i % 3][j] + 0.2 * rng.r#gen::<f64>();
+            }
+            let norm = x.row(i).dot(&x.row(i)).sqrt();
+            x.row_mut(i).mapv_inplace(|v| v / norm);
+        }
+        x
+    }
+
+    #[test]
+    fn finds_separated_directions_and_never_leaves_a_cluster_empty() {
+        let x = blobs(1);
+        for algorithm in [Algorithm::Lloyd, Algorithm::MiniBatch { batch_size: 16 }] {
+            let km = SphericalKMeansParams::new(3)
+                .algorithm(algorithm)
+                .fit(&x.view())
+                .unwrap();
+            for i in 0..90 {
+                assert_eq!(km.labels()[i], km.labels()[i % 3], "{algorithm:?} row {i}");
+            }
+            let mut sizes = [0; 3];
+            km.labels().iter().for_each(|&l| sizes[l] += 1);
+            assert_eq!(sizes, [30, 30, 30]);
+            assert!(
+                km.similarities()
+                    .iter()
+                    .all(|s| (0.8..=1.0 + 1e-12).contains(s))
+            );
+        }
+        // k = n: every row its own cluster, none empty.
+        let small = x.slice(ndarray::s![0..5, ..]).to_owned();
+        let km = SphericalKMeansParams::new(5).fit(&small.view()).unwrap();
+        let mut l = km.labels().to_vec();
+        l.sort();
+        assert_eq!(l, vec![0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn sparse_and_dense_rows_agree_and_zero_rows_do_not_crash() {
+        let mut x = blobs(2);
+        x.row_mut(7).fill(0.0);
+        let sparse = crate::vectorize::SparseMatrix::<f64>::csr_from_dense(x.view(), 0.0);
+        let a = SphericalKMeansParams::new(3)
+            .seed(3)
+            .fit(&x.view())
+            .unwrap();
+        let b = SphericalKMeansParams::new(3).seed(3).fit(&sparse).unwrap();
+        assert_eq!(a.labels(), b.labels());
+        assert_eq!(a.similarities()[7], 0.0);
+        assert!(a.similarities().iter().all(|s| s.is_finite()));
+    }
+
+    #[test]
+    fn bad_parameters_are_refused() {
+        let x = blobs(3);
+        let err = SphericalKMeansParams::new(0).fit(&x.view()).unwrap_err();
+        assert_eq!(err.to_string(), "invalid k: must be at least 1, got 0");
+        let err = SphericalKMeansParams::new(91).fit(&x.view()).unwrap_err();
+        assert!(err.to_string().contains("only 90 documents"), "{err}");
+        assert!(SphericalKMeansParams::new(2).n_init(0).check().is_err());
+        assert!(SphericalKMeansParams::new(2).tol(f64::NAN).check().is_err());
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_result_whatever_the_thread_count() {
+        let x = blobs(4);
+        let run = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| {
+                    SphericalKMeansParams::new(4)
+                        .seed(9)
+                        .fit(&x.view())
+                        .unwrap()
+                })
+        };
+        assert_eq!(run(1), run(3));
+    }
+}
