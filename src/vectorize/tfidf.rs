@@ -195,6 +195,38 @@ impl TfidfParams {
         Ok((model, matrix))
     }
 
+    /// [`fit_transform`](Self::fit_transform), plus the raw term counts of
+    /// the same documents in the same columns (scikit-learn's
+    /// `CountVectorizer` output on the fitted vocabulary), from one counting
+    /// pass. Topic labels (c-TF-IDF) are computed from such counts.
+    ///
+    /// ```
+    /// use topica::vectorize::TfidfVectorizer;
+    ///
+    /// let docs = ["grok images grok", "images of the inquiry"];
+    /// let (_, tfidf, counts) = TfidfVectorizer::params().fit_transform_with_counts(&docs)?;
+    /// assert_eq!(counts.shape(), tfidf.shape());
+    /// let grok = counts.vocabulary().get("grok").unwrap();
+    /// assert_eq!(counts.matrix().get(0, grok), Some(&2.0));
+    /// # Ok::<(), topica::Error>(())
+    /// ```
+    pub fn fit_transform_with_counts<S: AsRef<str> + Sync>(
+        &self,
+        docs: &[S],
+    ) -> Result<(TfidfVectorizer, DocTermMatrix<f64>, DocTermMatrix<f64>)> {
+        let (model, chunks, maps) = self.fit_counts(docs)?;
+        let matrix = model.assemble(&chunks, &maps);
+        let counts = assemble(
+            &chunks,
+            &maps,
+            model.vocabulary.len(),
+            &RawCounts,
+            None,
+        );
+        let counts = DocTermMatrix::new(counts, Arc::clone(&model.vocabulary));
+        Ok((model, matrix, counts))
+    }
+
     /// [`fit_transform_as`](Self::fit_transform_as), consuming the documents:
     /// they are freed once counted, before the matrix is built, so the texts
     /// and the matrix are never in memory together (on 20 Newsgroups this
@@ -402,6 +434,26 @@ fn merge_vocabularies(chunks: &mut [ChunkCounts]) -> (Vec<String>, Vec<Vec<u32>>
 }
 
 /// TF-IDF weights in `T`.
+/// Raw counts: every value is its count.
+struct RawCounts;
+
+impl<T: Real> Weighting<T> for RawCounts {
+    #[inline]
+    fn keeps(&self, _count: i64) -> bool {
+        true
+    }
+
+    #[inline]
+    fn factor(&self, _column: u32) -> T {
+        T::one()
+    }
+
+    #[inline]
+    fn weight(&self, count: i64, _factor: T) -> T {
+        T::from_i64(count).expect("a count fits a float")
+    }
+}
+
 struct TfidfWeights<T> {
     binary: bool,
     sublinear: bool,

@@ -1,0 +1,288 @@
+//! `topica cluster`: documents in, named topics out (a report, assignments,
+//! a summary on the terminal).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Args;
+
+use super::{InputArgs, topica_error};
+use topica::analyze::{Language, StopWordList};
+use topica::cluster::{ClusterParams, ContextParams, KChoice, Method};
+use topica::job::{ClusterJob, Labels, NamingParams, Progress};
+use topica::report::Staging;
+use topica::vectorize::{DocFreq, TfidfVectorizer};
+
+/// Flags of `topica cluster`.
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Number of topics, or `auto` to try --k-range and keep the best
+    /// silhouette (cosine).
+    #[arg(long, default_value = "auto", value_name = "N|auto")]
+    pub k: String,
+
+    /// The k tried by `--k auto`, as MIN,MAX.
+    #[arg(long, default_value = "2,10", value_name = "MIN,MAX", value_parser = super::vectorize::parse_range)]
+    pub k_range: (usize, usize),
+
+    /// Clustering method: kmeans (spherical k-means on the sparse TF-IDF
+    /// rows), lsa-kmeans (linfa's k-means on the LSA reduction) or
+    /// hierarchical (agglomerative, see --linkage).
+    #[arg(long, default_value = "kmeans", value_name = "METHOD")]
+    pub method: Method,
+
+    /// Linkage of hierarchical clustering: ward, average, complete or single.
+    #[arg(long, default_value = "average", value_name = "LINKAGE")]
+    pub linkage: String,
+
+    /// Cut the dendrogram at this cosine distance instead of at k clusters
+    /// (hierarchical only).
+    #[arg(long, value_name = "D")]
+    pub distance_threshold: Option<f64>,
+
+    /// Dimensions of the LSA reduction (lsa-kmeans).
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub n_components: usize,
+
+    /// k-means runs from different k-means++ starts; the best objective is kept.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub n_init: usize,
+
+    /// Most k-means iterations per run.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub max_iter: usize,
+
+    /// Stop a k-means run when its objective improves by less than this
+    /// fraction.
+    #[arg(long, default_value_t = 1e-4, value_name = "TOL")]
+    pub tol: f64,
+
+    /// Seed of every random choice; the same seed gives the same topics
+    /// whatever the number of threads.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub seed: u64,
+
+    /// Mini-batch k-means with batches of this many documents (for corpora
+    /// too large for full passes).
+    #[arg(long, value_name = "N")]
+    pub batch_size: Option<usize>,
+
+    /// Paragraphs of plain text take in this many neighbours on each side
+    /// (0: none). Records of JSONL and CSV files are never blended.
+    #[arg(long, default_value_t = ContextParams::default().window, value_name = "N")]
+    pub context_window: usize,
+
+    /// Weight of a neighbour at distance 1 (distance d: weight^d).
+    #[arg(long, default_value_t = ContextParams::default().weight, value_name = "W")]
+    pub context_weight: f64,
+
+    /// Share of a neighbour's weight kept when it shares no term with the
+    /// paragraph (1: no gating).
+    #[arg(long, default_value_t = ContextParams::default().floor, value_name = "F")]
+    pub context_floor: f64,
+
+    /// A document whose own vector's cosine to every topic centroid is below
+    /// this goes to topic -1.
+    #[arg(long, default_value_t = ClusterParams::default().outlier_threshold, value_name = "COS")]
+    pub outlier_threshold: f64,
+
+    /// Stop words: english (scikit-learn's list), a language, a file of
+    /// words, or none.
+    #[arg(long, default_value = "english", value_name = "LIST|FILE|none")]
+    pub stop_words: String,
+
+    /// Snowball-stem words in this language.
+    #[arg(long, value_name = "LANGUAGE")]
+    pub stem: Option<Language>,
+
+    /// Lengths of word n-grams, as MIN,MAX.
+    #[arg(long, default_value = "1,1", value_name = "MIN,MAX", value_parser = super::vectorize::parse_range)]
+    pub ngram_range: (usize, usize),
+
+    /// Ignore terms in fewer documents than this (a count or a proportion).
+    #[arg(long, default_value = "2", value_name = "N|P")]
+    pub min_df: DocFreq,
+
+    /// Ignore terms in more documents than this (a count or a proportion).
+    #[arg(long, default_value = "0.5", value_name = "N|P")]
+    pub max_df: DocFreq,
+
+    /// Keep only this many terms, the most frequent.
+    #[arg(long, value_name = "N")]
+    pub max_features: Option<usize>,
+
+    /// Use raw term counts instead of 1 + ln(tf).
+    #[arg(long)]
+    pub no_sublinear_tf: bool,
+
+    /// Named topics with seed words (TOML: name = ["word", ...]).
+    #[arg(long, value_name = "FILE")]
+    pub topics: Option<PathBuf>,
+
+    /// Terms listed per topic.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top_terms: usize,
+
+    /// Representative documents listed per topic.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub representatives: usize,
+
+    /// Write the report here (JSON, schema in README.md).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Write one row per document (id, topic, topic_name, score) here: CSV
+    /// when the name ends in .csv, else JSON Lines.
+    #[arg(long, value_name = "FILE")]
+    pub assignments: Option<PathBuf>,
+
+    /// Score the topics against the labels in this field of the documents
+    /// (JSONL, CSV).
+    #[arg(long, value_name = "NAME", conflicts_with = "labels")]
+    pub label_field: Option<String>,
+
+    /// Score the topics against the labels in this file (CSV or JSONL with
+    /// the fields id and label).
+    #[arg(long, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
+
+    /// Leave documents with this true label out of the scores (repeatable),
+    /// e.g. `noise`.
+    #[arg(long, value_name = "LABEL")]
+    pub ignore_label: Vec<String>,
+
+    /// Print nothing on standard output.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl ClusterArgs {
+    fn job(&self) -> anyhow::Result<ClusterJob> {
+        let stop_words = match self.stop_words.as_str() {
+            "none" => None,
+            spec => Some(match spec.parse::<StopWordList>() {
+                Ok(list) => list,
+                Err(_) if std::path::Path::new(spec).exists() => {
+                    StopWordList::from_file(spec).map_err(topica_error)?
+                }
+                Err(unknown) => {
+                    return Err(topica_error(topica::ParamError::new("stop_words", unknown)));
+                }
+            }),
+        };
+        let vectorizer = TfidfVectorizer::params()
+            .stop_words(stop_words)
+            .stem(self.stem)
+            .ngram_range(self.ngram_range.0, self.ngram_range.1)
+            .min_df(self.min_df)
+            .max_df(self.max_df)
+            .max_features(self.max_features)
+            .sublinear_tf(!self.no_sublinear_tf);
+        let k = match self.k.as_str() {
+            "auto" => KChoice::Auto {
+                min: self.k_range.0,
+                max: self.k_range.1,
+            },
+            n => KChoice::Fixed(n.parse::<usize>().map_err(|_| {
+                topica_error(topica::ParamError::new(
+                    "k",
+                    format!("expected a whole number or `auto`, got {n:?}"),
+                ))
+            })?),
+        };
+        let clustering = ClusterParams {
+            k,
+            method: self.method,
+            n_init: self.n_init,
+            max_iter: self.max_iter,
+            tol: self.tol,
+            seed: self.seed,
+            batch_size: self.batch_size,
+            context: ContextParams {
+                window: self.context_window,
+                weight: self.context_weight,
+                floor: self.context_floor,
+            },
+            outlier_threshold: self.outlier_threshold,
+            ..ClusterParams::default()
+        }
+        .linkage_str(&self.linkage)
+        .map_err(topica_error)?
+        .distance_threshold(self.distance_threshold)
+        .n_components(self.n_components);
+        let labels = match (&self.label_field, &self.labels) {
+            (Some(field), _) => Some(Labels::Field(field.clone())),
+            (None, Some(path)) => Some(Labels::File(path.clone())),
+            (None, None) => None,
+        };
+        Ok(ClusterJob {
+            vectorizer,
+            clustering,
+            naming: NamingParams {
+                topics_file: self.topics.clone(),
+                top_terms: self.top_terms,
+                representatives: self.representatives,
+            },
+            labels,
+            ignore_labels: self.ignore_label.clone(),
+        })
+    }
+}
+
+/// Runs `topica cluster`.
+pub fn run(args: ClusterArgs) -> anyhow::Result<ExitCode> {
+    let job = args.job()?;
+    job.check().map_err(topica_error)?;
+    let start = Instant::now();
+    let progress = Progress::stderr(args.quiet);
+    progress.stage("reading");
+    let corpus = args.input.read()?;
+    let inputs: Vec<String> = args
+        .input
+        .inputs
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let format = args.input.options().format;
+    let report = job
+        .run(&corpus, &inputs, format, &progress)
+        .map_err(topica_error)?;
+    progress.finish();
+    for w in &report.warnings {
+        if !corpus.warnings.contains(w) {
+            eprintln!("topica: warning: {w}");
+        }
+    }
+
+    let mut staging = Staging::new();
+    if let Some(path) = &args.output {
+        staging
+            .write(path, |w| report.write_json(w))
+            .map_err(topica_error)?;
+    }
+    if let Some(path) = &args.assignments {
+        let csv = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        staging
+            .write(path, |w| report.write_assignments(w, csv))
+            .map_err(topica_error)?;
+    }
+    staging.commit().map_err(topica_error)?;
+    if !args.quiet {
+        let texts: Vec<&str> = corpus.documents.iter().map(|d| d.text.as_str()).collect();
+        print!("{}", report.summary(&texts, args.top_terms.min(8)));
+    }
+    eprintln!(
+        "topica: {} topics, {} documents, {} outliers in {:.2} s",
+        report.topics.len(),
+        report.documents.len(),
+        report.outliers.len(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
