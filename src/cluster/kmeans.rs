@@ -543,22 +543,38 @@ fn kmeans_plus_plus<R: Rows>(x: &R, k: usize, rng: &mut Xoshiro256Plus) -> Vec<V
         x.add_to(i, 1.0, &mut v);
         v
     };
-    let distances_to = |i: usize| -> Vec<f64> {
-        let c = dense_row(i);
-        let cn = norms[i];
-        let mut d = vec![0.0; n];
-        d.par_chunks_mut(CHUNK)
+    // Squared distances from every row to each of `centres` (data rows), in
+    // one pass over the data: the centres are laid out feature-major.
+    let distances_to = |centres: &[usize]| -> Vec<Vec<f64>> {
+        let m = centres.len();
+        let mut block = vec![0.0; dim * m];
+        for (t, &c) in centres.iter().enumerate() {
+            let row = dense_row(c);
+            for (j, v) in row.into_iter().enumerate() {
+                if v != 0.0 {
+                    block[j * m + t] = v;
+                }
+            }
+        }
+        let mut d = vec![0.0; n * m];
+        d.par_chunks_mut(CHUNK * m)
             .enumerate()
             .for_each(|(chunk, out)| {
-                for (o, slot) in out.iter_mut().enumerate() {
+                let mut dots = vec![0.0; m];
+                for (o, slots) in out.chunks_mut(m).enumerate() {
                     let j = chunk * CHUNK + o;
-                    *slot = (norms[j] + cn - 2.0 * x.dot(j, &c)).max(0.0);
+                    x.dots_t(j, &block, m, &mut dots);
+                    for (t, slot) in slots.iter_mut().enumerate() {
+                        *slot = (norms[j] + norms[centres[t]] - 2.0 * dots[t]).max(0.0);
+                    }
                 }
             });
-        d
+        (0..m)
+            .map(|t| (0..n).map(|j| d[j * m + t]).collect())
+            .collect()
     };
     let mut chosen = vec![first];
-    let mut closest = distances_to(first);
+    let mut closest = distances_to(&[first]).pop().expect("one centre");
     let mut potential: f64 = closest.iter().sum();
     let n_trials = 2 + (k as f64).ln().floor() as usize;
     while chosen.len() < k {
@@ -580,8 +596,7 @@ fn kmeans_plus_plus<R: Rows>(x: &R, k: usize, rng: &mut Xoshiro256Plus) -> Vec<V
             })
             .collect();
         let mut best: Option<(f64, usize, Vec<f64>)> = None;
-        for &cand in &candidates {
-            let d = distances_to(cand);
+        for (&cand, d) in candidates.iter().zip(distances_to(&candidates)) {
             let merged: Vec<f64> = closest.iter().zip(&d).map(|(a, b)| a.min(*b)).collect();
             let pot: f64 = merged.iter().sum();
             if best.as_ref().is_none_or(|b| pot < b.0) {

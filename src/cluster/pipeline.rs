@@ -251,6 +251,7 @@ impl ClusterParams {
         }
         let (_, km) = best.expect("at least one k");
         let k = km.n_clusters();
+        let silhouette = (k >= 2 && k < kept.len()).then(|| silhouette(&space, km.labels(), k));
         // Centroids in the documents' own TF-IDF space: the normalised mean
         // of the members' own rows. Scores and the outlier rule use them, so
         // that a paragraph is judged by its own words, not its neighbours'.
@@ -304,6 +305,8 @@ impl ClusterParams {
             centroids,
             objective: km.objective(),
             n_iter: km.n_iter(),
+            silhouette,
+            dendrogram: None,
         })
     }
 }
@@ -335,6 +338,11 @@ pub struct Clustering {
     pub objective: f64,
     /// Iterations of the kept k-means run.
     pub n_iter: usize,
+    /// Mean silhouette (cosine) of the clustered documents in the clustering
+    /// space, `None` for a single topic.
+    pub silhouette: Option<f64>,
+    /// The dendrogram of hierarchical clustering.
+    pub dendrogram: Option<crate::report::Dendrogram>,
 }
 
 impl Clustering {

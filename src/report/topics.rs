@@ -174,7 +174,13 @@ impl TopicReport {
                     format!("report format {f}, this topica reads format {REPORT_FORMAT}"),
                 ));
             }
-            None => return Err(Error::input(path, None, "not a topica report (no \"format\")")),
+            None => {
+                return Err(Error::input(
+                    path,
+                    None,
+                    "not a topica report (no \"format\")",
+                ));
+            }
         }
         serde_json::from_value(value)
             .map_err(|e| Error::input(path, None, format!("not a topica report: {e}")))
@@ -244,8 +250,17 @@ impl TopicReport {
             .collect();
         for t in &self.topics {
             let share = 100.0 * t.size as f64 / clustered.max(1) as f64;
-            let _ = writeln!(s, "\nTopic {}: {} ({} documents, {share:.0}%)", t.id, t.name, t.size);
-            let top: Vec<&str> = t.terms.iter().take(terms).map(|t| t.surface.as_str()).collect();
+            let _ = writeln!(
+                s,
+                "\nTopic {}: {} ({} documents, {share:.0}%)",
+                t.id, t.name, t.size
+            );
+            let top: Vec<&str> = t
+                .terms
+                .iter()
+                .take(terms)
+                .map(|t| t.surface.as_str())
+                .collect();
             let _ = writeln!(s, "  terms: {}", top.join(", "));
             for id in t.representatives.iter().take(2) {
                 let text = index.get(id.as_str()).map_or("", |&i| texts[i]);

@@ -216,13 +216,7 @@ impl TfidfParams {
     ) -> Result<(TfidfVectorizer, DocTermMatrix<f64>, DocTermMatrix<f64>)> {
         let (model, chunks, maps) = self.fit_counts(docs)?;
         let matrix = model.assemble(&chunks, &maps);
-        let counts = assemble(
-            &chunks,
-            &maps,
-            model.vocabulary.len(),
-            &RawCounts,
-            None,
-        );
+        let counts = assemble(&chunks, &maps, model.vocabulary.len(), &RawCounts, None);
         let counts = DocTermMatrix::new(counts, Arc::clone(&model.vocabulary));
         Ok((model, matrix, counts))
     }
