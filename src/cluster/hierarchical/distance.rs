@@ -1,0 +1,376 @@
+//! Condensed distance matrices of sparse rows: cosine distances, or Euclidean
+//! distances between the L2-normalised rows for Ward, computed in parallel
+//! from sparse dot products.
+//!
+//! Row `i` of the condensed matrix (its distances to rows `j > i`) comes from
+//! one pass over the postings (the transposed matrix) of row `i`'s terms,
+//! accumulating `x_i . x_j` into a dense buffer: the work is the number of
+//! pairs of rows sharing a term, plus `n^2 / 2` writes. Rows are independent
+//! tasks, each sum runs in a fixed order (row `i`'s terms in column order),
+//! so the result does not depend on the number of threads.
+
+use rayon::prelude::*;
+
+use super::hyperparams::Linkage;
+use crate::error::{Error, Result};
+use crate::vectorize::SparseMatrix;
+
+/// Below this squared Euclidean distance (distance 1e-3), Ward's distance is
+/// recomputed as `sqrt(sum (a - b)^2)` rather than `sqrt(|a|^2 + |b|^2 - 2 a.b)`,
+/// whose cancellation would cost up to 1e-8 of absolute error there.
+const REFINE_BELOW: f64 = 1e-6;
+
+/// Rows in compressed form, L2-normalised (zero rows stay empty), with the
+/// transposed postings for the dot products.
+pub(crate) struct UnitRows {
+    n: usize,
+    indptr: Vec<usize>,
+    indices: Vec<u32>,
+    values: Vec<f64>,
+    /// `|x_i|^2` after normalisation, summed in column order (1 up to
+    /// rounding, 0 for zero rows).
+    norm_sq: Vec<f64>,
+}
+
+impl UnitRows {
+    /// Normalises the rows `(indices, values)` given in column order.
+    pub(crate) fn new<'a>(
+        n_cols: usize,
+        rows: impl Iterator<Item = (&'a [u32], &'a [f64])>,
+    ) -> Result<Self> {
+        let mut indptr = vec![0];
+        let mut indices = Vec::new();
+        let mut values = Vec::new();
+        for (r, (idx, val)) in rows.enumerate() {
+            if let Some(v) = val.iter().find(|v| !v.is_finite()) {
+                return Err(Error::Fit(format!(
+                    "row {r} has the value {v}: distances need finite values"
+                )));
+            }
+            let norm = val.iter().map(|v| v * v).sum::<f64>().sqrt();
+            if norm > 0.0 {
+                for (&j, &v) in idx.iter().zip(val) {
+                    if v != 0.0 {
+                        debug_assert!((j as usize) < n_cols);
+                        indices.push(j);
+                        values.push(v / norm);
+                    }
+                }
+            }
+            indptr.push(indices.len());
+        }
+        let n = indptr.len() - 1;
+        let norm_sq = (0..n)
+            .map(|i| {
+                values[indptr[i]..indptr[i + 1]]
+                    .iter()
+                    .fold(0.0, |acc, v| acc + v * v)
+            })
+            .collect();
+        Ok(UnitRows {
+            n,
+            indptr,
+            indices,
+            values,
+            norm_sq,
+        })
+    }
+
+    /// The rows of a CSR matrix.
+    pub(crate) fn from_sparse(x: &SparseMatrix<f64>) -> Result<Self> {
+        let rows = (0..x.rows()).map(|i| {
+            x.outer_view(i)
+                .map_or((&[][..], &[][..]), |row| row.into_raw_storage())
+        });
+        UnitRows::new(x.cols(), rows)
+    }
+
+    /// Number of rows.
+    pub(crate) fn len(&self) -> usize {
+        self.n
+    }
+
+    fn row(&self, i: usize) -> (&[u32], &[f64]) {
+        let span = self.indptr[i]..self.indptr[i + 1];
+        (&self.indices[span.clone()], &self.values[span])
+    }
+
+    /// `sum (a - b)^2` of rows `i` and `j`, by merging their terms.
+    fn squared_euclidean(&self, i: usize, j: usize) -> f64 {
+        let (ia, va) = self.row(i);
+        let (ib, vb) = self.row(j);
+        let (mut p, mut q, mut sum) = (0, 0, 0.0);
+        while p < ia.len() || q < ib.len() {
+            let d = if q == ib.len() || (p < ia.len() && ia[p] < ib[q]) {
+                p += 1;
+                va[p - 1]
+            } else if p == ia.len() || ib[q] < ia[p] {
+                q += 1;
+                -vb[q - 1]
+            } else {
+                p += 1;
+                q += 1;
+                va[p - 1] - vb[q - 1]
+            };
+            sum += d * d;
+        }
+        sum
+    }
+
+    /// The condensed distance matrix for `linkage` (see
+    /// [`condensed_distances`]).
+    pub(crate) fn condensed(&self, linkage: Linkage) -> Result<Vec<f64>> {
+        let n = self.n;
+        let len = condensed_len(n)?;
+        let mut out: Vec<f64> = Vec::new();
+        out.try_reserve_exact(len).map_err(|_| {
+            Error::Fit(format!(
+                "cannot allocate {len} distances ({} bytes) for {n} rows: lower max_direct",
+                len.saturating_mul(8)
+            ))
+        })?;
+        out.resize(len, 0.0);
+
+        // Postings: for each column, the rows holding it, in row order.
+        let n_cols = self
+            .indices
+            .iter()
+            .map(|&j| j as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let mut colptr = vec![0usize; n_cols + 1];
+        for &j in &self.indices {
+            colptr[j as usize + 1] += 1;
+        }
+        for j in 0..n_cols {
+            colptr[j + 1] += colptr[j];
+        }
+        let mut fill = colptr.clone();
+        let mut post_rows = vec![0u32; self.indices.len()];
+        let mut post_vals = vec![0.0; self.indices.len()];
+        for i in 0..n {
+            let (idx, val) = self.row(i);
+            for (&j, &v) in idx.iter().zip(val) {
+                let slot = &mut fill[j as usize];
+                post_rows[*slot] = i as u32;
+                post_vals[*slot] = v;
+                *slot += 1;
+            }
+        }
+
+        // One mutable segment per row: row i holds its distances to i+1..n.
+        let mut segments: Vec<(usize, &mut [f64])> = Vec::with_capacity(n);
+        let mut rest = out.as_mut_slice();
+        for i in 0..n {
+            let (head, tail) = rest.split_at_mut(n - 1 - i);
+            segments.push((i, head));
+            rest = tail;
+        }
+        segments.into_par_iter().for_each_init(
+            || vec![0.0f64; n],
+            |acc, (i, segment)| {
+                let (idx, val) = self.row(i);
+                for (&t, &v) in idx.iter().zip(val) {
+                    let span = colptr[t as usize]..colptr[t as usize + 1];
+                    let rows = &post_rows[span.clone()];
+                    let vals = &post_vals[span];
+                    let start = rows.partition_point(|&r| r as usize <= i);
+                    for (&r, &w) in rows[start..].iter().zip(&vals[start..]) {
+                        acc[r as usize] += v * w;
+                    }
+                }
+                for (slot, j) in segment.iter_mut().zip(i + 1..n) {
+                    let dot = std::mem::take(&mut acc[j]);
+                    *slot = match linkage {
+                        // A zero row is the origin: exactly 1 from unit
+                        // rows (not 1 give or take their norm's rounding,
+                        // which would decide the ties between them).
+                        Linkage::Ward if self.norm_sq[i] == 0.0 || self.norm_sq[j] == 0.0 => {
+                            if self.norm_sq[i] == self.norm_sq[j] {
+                                0.0
+                            } else {
+                                1.0
+                            }
+                        }
+                        Linkage::Ward => {
+                            let sq = self.norm_sq[i] + self.norm_sq[j] - 2.0 * dot;
+                            let sq = if sq < REFINE_BELOW {
+                                self.squared_euclidean(i, j)
+                            } else {
+                                sq
+                            };
+                            sq.max(0.0).sqrt()
+                        }
+                        _ => (1.0 - dot).clamp(0.0, 2.0),
+                    };
+                }
+            },
+        );
+        Ok(out)
+    }
+}
+
+/// `n (n - 1) / 2`, or an error when it overflows.
+pub(crate) fn condensed_len(n: usize) -> Result<usize> {
+    let (a, b) = if n % 2 == 0 {
+        (n / 2, n.saturating_sub(1))
+    } else {
+        (n, (n - 1) / 2)
+    };
+    a.checked_mul(b)
+        .ok_or_else(|| Error::Fit(format!("{n} rows are too many for a distance matrix")))
+}
+
+/// The condensed distance matrix (scipy's `pdist` layout: `d(i, j)` for
+/// `i < j`, row after row) that `linkage` clusters the rows of `x` on.
+///
+/// Rows are L2-normalised first; a zero row stays zero. Then:
+///
+/// ```text
+/// average, complete, single   d(i, j) = 1 - cos(x_i, x_j), clipped to [0, 2]
+/// ward                        d(i, j) = || x_i / |x_i| - x_j / |x_j| ||
+///                                     = sqrt(2 (1 - cos)) between non-zero rows
+/// ```
+///
+/// A zero row has cosine 0 with every row, so it is at cosine distance 1 from
+/// every other row, zero rows included, as scikit-learn's `cosine_distances`
+/// says (scipy's `pdist(metric="cosine")` gives NaN and scikit-learn's cosine
+/// `AgglomerativeClustering` refuses such rows; here they are just far from
+/// everything). For Ward a zero row is the origin: at distance exactly 1
+/// from non-zero rows and 0 from other zero rows.
+///
+/// Ward on normalised rows is Ward's minimum-variance criterion on the unit
+/// sphere, the natural Ward for cosine-normalised text (scikit-learn's
+/// `AgglomerativeClustering(linkage="ward")` on `normalize(X)` computes the
+/// same distances).
+///
+/// Fails on a non-finite value, or when the `n (n - 1) / 2` distances cannot
+/// be allocated.
+///
+/// ```
+/// use topica::cluster::hierarchical::{Linkage, condensed_distances};
+/// use topica::vectorize::SparseMatrix;
+///
+/// // Rows (1, 0), (1, 1), (0, 0).
+/// let x = SparseMatrix::<f64>::new((3, 2), vec![0, 1, 3, 3], vec![0, 0, 1], vec![1.0, 2.0, 2.0]);
+/// let d = condensed_distances(&x, Linkage::Average)?;
+/// // d(0, 1), d(0, 2), d(1, 2)
+/// assert!((d[0] - (1.0 - 0.5f64.sqrt())).abs() < 1e-15);
+/// assert_eq!(&d[1..], &[1.0, 1.0]);
+/// let w = condensed_distances(&x, Linkage::Ward)?;
+/// assert!((w[0] - (2.0 * d[0]).sqrt()).abs() < 1e-15);
+/// assert_eq!(&w[1..], &[1.0, 1.0]);
+/// # Ok::<(), topica::Error>(())
+/// ```
+pub fn condensed_distances(x: &SparseMatrix<f64>, linkage: Linkage) -> Result<Vec<f64>> {
+    UnitRows::from_sparse(x)?.condensed(linkage)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Dense, direct definitions.
+    fn naive(rows: &[Vec<f64>], linkage: Linkage) -> Vec<f64> {
+        let unit: Vec<Vec<f64>> = rows
+            .iter()
+            .map(|r| {
+                let norm = r.iter().map(|v| v * v).sum::<f64>().sqrt();
+                r.iter()
+                    .map(|v| if norm > 0.0 { v / norm } else { 0.0 })
+                    .collect()
+            })
+            .collect();
+        let mut out = Vec::new();
+        for i in 0..rows.len() {
+            for j in i + 1..rows.len() {
+                let (a, b) = (&unit[i], &unit[j]);
+                out.push(match linkage {
+                    Linkage::Ward => a
+                        .iter()
+                        .zip(b)
+                        .map(|(x, y)| (x - y) * (x - y))
+                        .sum::<f64>()
+                        .sqrt(),
+                    _ => (1.0 - a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>()).clamp(0.0, 2.0),
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn sparse_distances_match_the_dense_definitions() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256Plus::seed_from_u64(5);
+        let mut rows: Vec<Vec<f64>> = (0..40)
+            .map(|_| {
+                (0..12)
+                    .map(|_| {
+                        if rng.gen_bool(0.3) {
+                            rng.r#gen::<f64>()
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        rows[3] = vec![0.0; 12];
+        rows[17] = vec![0.0; 12];
+        rows[20] = rows[21].iter().map(|v| v * 3.0).collect();
+        let dense = ndarray::Array2::from_shape_fn((40, 12), |(i, j)| rows[i][j]);
+        let x = SparseMatrix::<f64>::csr_from_dense(dense.view(), 0.0);
+        for linkage in Linkage::ALL {
+            let got = condensed_distances(&x, linkage).unwrap();
+            let want = naive(&rows, linkage);
+            assert_eq!(got.len(), 40 * 39 / 2);
+            for (k, (g, w)) in got.iter().zip(&want).enumerate() {
+                assert!((g - w).abs() < 1e-12, "{linkage} pair {k}: {g} vs {w}");
+            }
+        }
+        // Zero rows: cosine distance 1 to everything, each other included.
+        let d = condensed_distances(&x, Linkage::Average).unwrap();
+        let idx = |i: usize, j: usize| 40 * i - i * (i + 1) / 2 + j - i - 1;
+        assert_eq!(d[idx(3, 17)], 1.0);
+        assert_eq!(d[idx(3, 5)], 1.0);
+        let w = condensed_distances(&x, Linkage::Ward).unwrap();
+        assert_eq!(w[idx(3, 17)], 0.0);
+        assert_eq!(w[idx(3, 5)], 1.0);
+        // Parallel rows (one a multiple of the other) are at distance 0.
+        assert!(w[idx(20, 21)] < 1e-15 && d[idx(20, 21)] < 1e-15);
+    }
+
+    #[test]
+    fn distances_do_not_depend_on_the_thread_count() {
+        let dense = ndarray::Array2::from_shape_fn((300, 30), |(i, j)| {
+            ((i * 7 + j * 13) % 11) as f64 * if (i + j) % 3 == 0 { 1.0 } else { 0.0 }
+        });
+        let x = SparseMatrix::<f64>::csr_from_dense(dense.view(), 0.0);
+        let run = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| condensed_distances(&x, Linkage::Ward).unwrap())
+        };
+        let (a, b) = (run(1), run(4));
+        assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
+    }
+
+    #[test]
+    fn non_finite_values_are_refused() {
+        let x = SparseMatrix::<f64>::new((2, 2), vec![0, 1, 2], vec![0, 1], vec![1.0, f64::NAN]);
+        let err = condensed_distances(&x, Linkage::Average).unwrap_err();
+        assert!(err.to_string().contains("row 1 has the value NaN"), "{err}");
+    }
+
+    #[test]
+    fn condensed_lengths() {
+        assert_eq!(condensed_len(0).unwrap(), 0);
+        assert_eq!(condensed_len(1).unwrap(), 0);
+        assert_eq!(condensed_len(4).unwrap(), 6);
+        assert_eq!(condensed_len(5).unwrap(), 10);
+        assert!(condensed_len(usize::MAX).is_err());
+    }
+}
