@@ -15,7 +15,8 @@
 //! - [`cluster`]: vectors become topics (k-means, hierarchical);
 //! - [`topics`]: topics get names (c-TF-IDF top terms, guided naming);
 //! - [`metrics`]: clusterings are scored (ARI, NMI, V-measure, silhouette);
-//! - [`report`]: writing files whole or not at all.
+//! - [`report`]: the clustering report, and writing files whole or not at all;
+//! - [`job`]: the main job, `topica cluster`, as one call composing the above.
 //!
 //! # Example
 //!
@@ -74,6 +75,7 @@ pub mod analyze;
 pub mod cluster;
 pub mod corpus;
 pub mod error;
+pub mod job;
 pub mod metrics;
 pub mod reduce;
 pub mod report;

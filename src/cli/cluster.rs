@@ -9,6 +9,7 @@ use clap::Args;
 
 use super::{InputArgs, topica_error};
 use topica::analyze::{Language, StopWordList};
+use topica::cluster::hierarchical::Linkage;
 use topica::cluster::{ClusterParams, ContextParams, KChoice, Method};
 use topica::job::{ClusterJob, Labels, NamingParams, Progress};
 use topica::report::Staging;
@@ -37,7 +38,7 @@ pub struct ClusterArgs {
 
     /// Linkage of hierarchical clustering: ward, average, complete or single.
     #[arg(long, default_value = "average", value_name = "LINKAGE")]
-    pub linkage: String,
+    pub linkage: Linkage,
 
     /// Cut the dendrogram at this cosine distance instead of at k clusters
     /// (hierarchical only).
@@ -89,6 +90,11 @@ pub struct ClusterArgs {
     /// this goes to topic -1.
     #[arg(long, default_value_t = ClusterParams::default().outlier_threshold, value_name = "COS")]
     pub outlier_threshold: f64,
+
+    /// A paragraph of plain text with fewer informative terms than this,
+    /// sharing none with its neighbours, goes to topic -1 (0: never).
+    #[arg(long, default_value_t = ClusterParams::default().min_terms, value_name = "N")]
+    pub min_terms: usize,
 
     /// Stop words: english (scikit-learn's list), a language, a file of
     /// words, or none.
@@ -208,12 +214,11 @@ impl ClusterArgs {
                 floor: self.context_floor,
             },
             outlier_threshold: self.outlier_threshold,
-            ..ClusterParams::default()
-        }
-        .linkage_str(&self.linkage)
-        .map_err(topica_error)?
-        .distance_threshold(self.distance_threshold)
-        .n_components(self.n_components);
+            min_terms: self.min_terms,
+            linkage: self.linkage,
+            distance_threshold: self.distance_threshold,
+            n_components: self.n_components,
+        };
         let labels = match (&self.label_field, &self.labels) {
             (Some(field), _) => Some(Labels::Field(field.clone())),
             (None, Some(path)) => Some(Labels::File(path.clone())),

@@ -2,6 +2,8 @@
 //! help), their conversion into library parameters, and printing. Parameter
 //! rules live in the library's `check()`s, not here.
 
+mod cluster;
+mod eval;
 mod input;
 mod vectorize;
 
@@ -28,6 +30,11 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Group documents into topics, name them, and report (the main job).
+    Cluster(cluster::ClusterArgs),
+    /// Score predicted topics against true labels (ARI, NMI, V-measure,
+    /// homogeneity, completeness) and, given the corpus, their silhouette.
+    Eval(eval::EvalArgs),
     /// Turn documents into TF-IDF (or hashed) vectors, as scikit-learn's
     /// TfidfVectorizer (or HashingVectorizer) does.
     Vectorize(VectorizeArgs),
@@ -42,6 +49,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .map_err(|e| anyhow::anyhow!("cannot start {n} threads: {e}"))?;
     }
     match cli.command {
+        Command::Cluster(args) => cluster::run(args),
+        Command::Eval(args) => eval::run(args),
         Command::Vectorize(args) => vectorize::run(args),
     }
 }

@@ -154,7 +154,7 @@ pub struct TfidfArgs {
 }
 
 /// `1,2` -> `(1, 2)`.
-fn parse_range(s: &str) -> Result<(usize, usize), String> {
+pub(crate) fn parse_range(s: &str) -> Result<(usize, usize), String> {
     let (a, b) = s
         .split_once(',')
         .ok_or_else(|| format!("`{s}` is not MIN,MAX (such as 1,2)"))?;

@@ -10,5 +10,7 @@ mod rows;
 
 pub use self::context::ContextParams;
 pub use self::kmeans::{Algorithm, SphericalKMeans, SphericalKMeansParams};
-pub use self::pipeline::{ClusterParams, Clustering, KChoice, KScore, Method, OutlierReason};
+pub use self::pipeline::{
+    ClusterParams, Clustering, KChoice, KScore, Method, OutlierReason, select_rows,
+};
 pub use self::rows::Rows;

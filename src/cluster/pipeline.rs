@@ -8,10 +8,19 @@ use std::str::FromStr;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use linfa::prelude::*;
+use linfa_clustering::{KMeans, KMeansInit};
+use ndarray::Array2;
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256Plus;
+
 use super::context::ContextParams;
+use super::hierarchical::{Cut, Hierarchical, Linkage};
 use super::kmeans::{Algorithm, SphericalKMeansParams};
 use super::rows::Rows;
 use crate::error::{Error, ParamError, Result};
+use crate::metrics::silhouette_cosine;
+use crate::reduce::{TruncatedSvd, normalize_rows};
 use crate::vectorize::SparseMatrix;
 
 /// The clustering algorithm.
@@ -20,6 +29,11 @@ use crate::vectorize::SparseMatrix;
 pub enum Method {
     /// Spherical k-means directly on the sparse TF-IDF rows (the default).
     Kmeans,
+    /// linfa-clustering's k-means on the LSA reduction (a randomized
+    /// truncated SVD of the rows, each reduced row re-normalised).
+    LsaKmeans,
+    /// Agglomerative clustering on cosine distances (see [`Linkage`]).
+    Hierarchical,
 }
 
 impl Method {
@@ -27,6 +41,8 @@ impl Method {
     pub fn name(self) -> &'static str {
         match self {
             Method::Kmeans => "kmeans",
+            Method::LsaKmeans => "lsa-kmeans",
+            Method::Hierarchical => "hierarchical",
         }
     }
 }
@@ -43,9 +59,11 @@ impl FromStr for Method {
     fn from_str(s: &str) -> Result<Self, ParamError> {
         match s {
             "kmeans" => Ok(Method::Kmeans),
+            "lsa-kmeans" => Ok(Method::LsaKmeans),
+            "hierarchical" => Ok(Method::Hierarchical),
             other => Err(ParamError::new(
                 "method",
-                format!("unknown method {other:?}: expected kmeans"),
+                format!("unknown method {other:?}: expected kmeans, lsa-kmeans or hierarchical"),
             )),
         }
     }
@@ -82,6 +100,14 @@ pub enum OutlierReason {
     /// Its own vector is empty: no term of the vocabulary is left after
     /// analysis and pruning ("in", "Tagcloud:").
     NoTerms,
+    /// A paragraph of plain text with fewer than `min_terms` informative
+    /// terms, none of them shared with its neighbours within the context
+    /// window: a stray line (a source line, an unrelated headline) with too
+    /// little of its own to place and no context to borrow from.
+    Isolated {
+        /// Its distinct informative terms.
+        terms: usize,
+    },
     /// Its own vector's cosine to the nearest topic centroid is below the
     /// threshold.
     FarFromTopics {
@@ -96,6 +122,11 @@ impl fmt::Display for OutlierReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             OutlierReason::NoTerms => f.write_str("no informative terms after analysis"),
+            OutlierReason::Isolated { terms } => write!(
+                f,
+                "only {terms} informative term{}, none shared with its neighbours",
+                if *terms == 1 { "" } else { "s" }
+            ),
             OutlierReason::FarFromTopics { best, threshold } => write!(
                 f,
                 "far from every topic (best cosine {best:.3} < {threshold})"
@@ -121,11 +152,22 @@ pub struct ClusterParams {
     pub seed: u64,
     /// Mini-batch size, `None` for full passes.
     pub batch_size: Option<usize>,
+    /// Linkage of hierarchical clustering.
+    pub linkage: Linkage,
+    /// Hierarchical clustering cut at this distance instead of at k
+    /// clusters (`k` is then ignored).
+    pub distance_threshold: Option<f64>,
+    /// Dimensions of the LSA reduction (`lsa-kmeans`).
+    pub n_components: usize,
     /// Document context blending.
     pub context: ContextParams,
     /// A document whose own vector's cosine to its nearest centroid is below
     /// this is an outlier.
     pub outlier_threshold: f64,
+    /// A paragraph of plain text with fewer distinct informative terms than
+    /// this, sharing none with its neighbours, is an outlier (0 turns the
+    /// rule off; records of JSONL and CSV files are never judged by it).
+    pub min_terms: usize,
 }
 
 impl Default for ClusterParams {
@@ -138,8 +180,12 @@ impl Default for ClusterParams {
             tol: 1e-4,
             seed: 0,
             batch_size: None,
+            linkage: Linkage::Average,
+            distance_threshold: None,
+            n_components: 100,
             context: ContextParams::default(),
             outlier_threshold: 0.05,
+            min_terms: 3,
         }
     }
 }
@@ -158,6 +204,23 @@ impl ClusterParams {
             _ => {}
         }
         self.context.check()?;
+        if self.n_components == 0 {
+            return Err(ParamError::new("n_components", "must be at least 1, got 0"));
+        }
+        if let Some(t) = self.distance_threshold {
+            if !(t.is_finite() && t >= 0.0) {
+                return Err(ParamError::new(
+                    "distance_threshold",
+                    format!("must be a distance >= 0, got {t}"),
+                ));
+            }
+            if self.method != Method::Hierarchical {
+                return Err(ParamError::new(
+                    "distance_threshold",
+                    format!("only applies to --method hierarchical, not {}", self.method),
+                ));
+            }
+        }
         if !(0.0..1.0).contains(&self.outlier_threshold) {
             return Err(ParamError::new(
                 "outlier_threshold",
@@ -165,6 +228,29 @@ impl ClusterParams {
             ));
         }
         self.kmeans(2).check()
+    }
+
+    /// Whether row `i` is a paragraph with fewer than `min_terms` terms that
+    /// shares none with its neighbours within the context window.
+    fn is_isolated(&self, x: &SparseMatrix<f64>, groups: &[Option<usize>], i: usize) -> bool {
+        let Some(g) = groups[i] else { return false };
+        let row = x.outer_view(i).expect("row in range");
+        if row.nnz() >= self.min_terms {
+            return false;
+        }
+        let window = self.context.window.max(1);
+        let lo = i.saturating_sub(window);
+        let hi = (i + window).min(x.rows() - 1);
+        !(lo..=hi).any(|j| {
+            j != i
+                && groups[j] == Some(g)
+                && x.outer_view(j).is_some_and(|other| {
+                    other
+                        .indices()
+                        .iter()
+                        .any(|c| row.indices().binary_search(c).is_ok())
+                })
+        })
     }
 
     fn kmeans(&self, k: usize) -> SphericalKMeansParams {
@@ -195,6 +281,9 @@ impl ClusterParams {
         let mut outliers: Vec<(usize, OutlierReason)> = (0..n)
             .filter(|&i| own_norms[i] == 0.0)
             .map(|i| (i, OutlierReason::NoTerms))
+            .collect();
+        let isolated: Vec<usize> = (0..n)
+            .filter(|&i| own_norms[i] > 0.0 && self.is_isolated(x, groups, i))
             .collect();
         let kept: Vec<usize> = (0..n).filter(|&i| own_norms[i] > 0.0).collect();
         if kept.is_empty() {
@@ -233,32 +322,39 @@ impl ClusterParams {
                 (min..=max).collect()
             }
         };
-        let mut k_scores = Vec::new();
-        let mut best: Option<(f64, super::kmeans::SphericalKMeans)> = None;
-        for &k in &ks {
-            let km = self.kmeans(k).fit(&space)?;
-            let score = if ks.len() > 1 {
-                let labels: Vec<usize> = km.labels().to_vec();
-                let s = silhouette(&space, &labels, k);
-                k_scores.push(KScore { k, silhouette: s });
-                s
-            } else {
-                0.0
-            };
-            if best.as_ref().is_none_or(|b| score > b.0) {
-                best = Some((score, km));
-            }
-        }
-        let (_, km) = best.expect("at least one k");
-        let k = km.n_clusters();
-        let silhouette = (k >= 2 && k < kept.len()).then(|| silhouette(&space, km.labels(), k));
+        let found = match self.method {
+            Method::Kmeans => self.fit_kmeans(&space, &ks)?,
+            Method::LsaKmeans => self.fit_lsa_kmeans(&space, &ks)?,
+            Method::Hierarchical => self.fit_hierarchical(&space, &ks)?,
+        };
+        let k = found.k;
+        let k_scores = found.k_scores;
+        let silhouette = found.silhouette;
         // Centroids in the documents' own TF-IDF space: the normalised mean
         // of the members' own rows. Scores and the outlier rule use them, so
         // that a paragraph is judged by its own words, not its neighbours'.
         let mut labels = vec![-1i64; n];
-        for (&i, &l) in kept.iter().zip(km.labels()) {
+        for (&i, &l) in kept.iter().zip(&found.labels) {
             labels[i] = l as i64;
         }
+        // Isolated paragraphs take part in the clustering (taking them out
+        // would reshape it for the sake of a few stray lines) but not in
+        // their topic.
+        // A topic made only of such paragraphs keeps them.
+        let mut others = vec![0usize; k];
+        for (i, &l) in labels.iter().enumerate() {
+            if l >= 0 && isolated.binary_search(&i).is_err() {
+                others[l as usize] += 1;
+            }
+        }
+        for &i in &isolated {
+            if others[labels[i] as usize] > 0 {
+                labels[i] = -1;
+                let terms = x.outer_view(i).map_or(0, |r| r.nnz());
+                outliers.push((i, OutlierReason::Isolated { terms }));
+            }
+        }
+        let kept: Vec<usize> = kept.into_iter().filter(|&i| labels[i] >= 0).collect();
         let centroids = own_centroids(x, &labels, k);
         let t = centroids_t(&centroids, x.cols());
         // Each kept row's cosine to its own topic and to the nearest one.
@@ -303,11 +399,172 @@ impl ClusterParams {
             outliers,
             k_scores,
             centroids,
-            objective: km.objective(),
-            n_iter: km.n_iter(),
+            objective: found.objective,
+            n_iter: found.n_iter,
             silhouette,
-            dendrogram: None,
+            dendrogram: found.dendrogram,
         })
+    }
+}
+
+/// One clustering tried: `(k, labels, objective, iterations)`.
+type Candidate = (usize, Vec<usize>, Option<f64>, Option<usize>);
+
+/// What one method found on the clustered rows.
+struct Found {
+    labels: Vec<usize>,
+    k: usize,
+    k_scores: Vec<KScore>,
+    silhouette: Option<f64>,
+    objective: Option<f64>,
+    n_iter: Option<usize>,
+    dendrogram: Option<crate::report::Dendrogram>,
+}
+
+impl Found {
+    /// Keeps, among `(k, labels, objective, n_iter)` candidates, the best
+    /// silhouette (the first on ties); a single candidate is kept as it is.
+    fn best<R: Rows>(x: &R, candidates: Vec<Candidate>) -> Result<Found> {
+        let many = candidates.len() > 1;
+        let mut k_scores = Vec::new();
+        let mut best: Option<(f64, Found)> = None;
+        for (k, labels, objective, n_iter) in candidates {
+            let n_labels = {
+                let mut seen = vec![false; k];
+                labels.iter().for_each(|&l| seen[l] = true);
+                seen.iter().filter(|&&s| s).count()
+            };
+            let s = (n_labels >= 2 && n_labels < labels.len())
+                .then(|| silhouette_cosine(x, &labels))
+                .transpose()?;
+            if many {
+                k_scores.push(KScore {
+                    k,
+                    silhouette: s.unwrap_or(0.0),
+                });
+            }
+            let score = s.unwrap_or(f64::NEG_INFINITY);
+            if best.as_ref().is_none_or(|b| score > b.0) {
+                best = Some((
+                    score,
+                    Found {
+                        labels,
+                        k,
+                        k_scores: Vec::new(),
+                        silhouette: s,
+                        objective,
+                        n_iter,
+                        dendrogram: None,
+                    },
+                ));
+            }
+        }
+        let (_, mut found) = best.expect("at least one k");
+        found.k_scores = k_scores;
+        Ok(found)
+    }
+}
+
+impl ClusterParams {
+    fn fit_kmeans(&self, space: &SparseMatrix<f64>, ks: &[usize]) -> Result<Found> {
+        let mut candidates = Vec::new();
+        for &k in ks {
+            let km = self.kmeans(k).fit(space)?;
+            candidates.push((
+                k,
+                km.labels().to_vec(),
+                Some(km.objective()),
+                Some(km.n_iter()),
+            ));
+        }
+        Found::best(space, candidates)
+    }
+
+    /// LSA (randomized truncated SVD, rows re-normalised, as scikit-learn's
+    /// document-clustering example does), then linfa-clustering's k-means
+    /// with k-means++ starts. With `batch_size`, linfa's mini-batch k-means.
+    fn fit_lsa_kmeans(&self, space: &SparseMatrix<f64>, ks: &[usize]) -> Result<Found> {
+        let (n, d) = (space.rows(), space.cols());
+        let n_components = self.n_components.min(n.min(d).saturating_sub(1)).max(1);
+        let (_, mut z) = TruncatedSvd::params(n_components)
+            .seed(self.seed)
+            .fit_transform(space)?;
+        normalize_rows(&mut z);
+        let mut candidates = Vec::new();
+        for &k in ks {
+            let (labels, inertia) = self.linfa_kmeans(&z, k)?;
+            candidates.push((k, labels, Some(inertia), None));
+        }
+        Found::best(&z.view(), candidates)
+    }
+
+    fn linfa_kmeans(&self, z: &Array2<f64>, k: usize) -> Result<(Vec<usize>, f64)> {
+        let rng = Xoshiro256Plus::seed_from_u64(self.seed);
+        let params = KMeans::params_with_rng(k, rng)
+            .n_runs(self.n_init)
+            .max_n_iterations(self.max_iter as u64)
+            .tolerance(self.tol)
+            .init_method(KMeansInit::KMeansPlusPlus);
+        let fail = |e: &dyn fmt::Display| Error::Fit(format!("linfa k-means with k = {k}: {e}"));
+        let model = match self.batch_size {
+            None => {
+                let dataset = DatasetBase::from(z.clone());
+                params.fit(&dataset).map_err(|e| fail(&e))?
+            }
+            Some(batch_size) => {
+                let params = params.check().map_err(|e| fail(&e))?;
+                let mut model = None;
+                let n = z.nrows();
+                let mut rng = Xoshiro256Plus::seed_from_u64(self.seed ^ 0x9e37_79b9_7f4a_7c15);
+                let mut order: Vec<usize> = (0..n).collect();
+                'epochs: for _ in 0..self.max_iter {
+                    rand::seq::SliceRandom::shuffle(order.as_mut_slice(), &mut rng);
+                    for batch in order.chunks(batch_size.max(k)) {
+                        let dataset = DatasetBase::from(z.select(ndarray::Axis(0), batch));
+                        match params.fit_with(model.take(), &dataset) {
+                            Ok(m) => model = Some(m),
+                            Err(linfa_clustering::IncrKMeansError::NotConverged(m)) => {
+                                model = Some(m)
+                            }
+                            Err(e) => return Err(fail(&e)),
+                        }
+                    }
+                    if model.is_some() {
+                        break 'epochs;
+                    }
+                }
+                model.ok_or_else(|| {
+                    Error::Fit(format!("mini-batch k-means with k = {k} did not start"))
+                })?
+            }
+        };
+        let labels = model.predict(z).to_vec();
+        let inertia = model.inertia();
+        Ok((labels, inertia))
+    }
+
+    /// Agglomerative clustering: the tree is built once and cut at each k
+    /// tried (or at `distance_threshold`).
+    fn fit_hierarchical(&self, space: &SparseMatrix<f64>, ks: &[usize]) -> Result<Found> {
+        let cut = match self.distance_threshold {
+            Some(t) => Cut::Distance(t),
+            None => Cut::K(ks[0]),
+        };
+        let h = Hierarchical::params(self.linkage, cut)
+            .seed(self.seed)
+            .fit(space)?;
+        let mut found = if self.distance_threshold.is_some() {
+            let labels = h.labels().to_vec();
+            Found::best(space, vec![(h.n_clusters(), labels, None, None)])?
+        } else {
+            let mut candidates = Vec::with_capacity(ks.len());
+            for &k in ks {
+                candidates.push((k, h.cut(Cut::K(k))?, None, None));
+            }
+            Found::best(space, candidates)?
+        };
+        found.dendrogram = Some(h.dendrogram().clone());
+        Ok(found)
     }
 }
 
@@ -334,10 +591,12 @@ pub struct Clustering {
     /// Unit centroids in TF-IDF space (the normalised mean of each topic's
     /// members' own rows).
     pub centroids: Vec<Vec<f64>>,
-    /// The k-means objective (sum of cosines in the clustering space).
-    pub objective: f64,
-    /// Iterations of the kept k-means run.
-    pub n_iter: usize,
+    /// The k-means objective of the kept run: the sum of cosines to the
+    /// centroids (`kmeans`) or linfa's inertia, the mean squared distance
+    /// (`lsa-kmeans`); `None` for hierarchical clustering.
+    pub objective: Option<f64>,
+    /// Iterations of the kept k-means run (`kmeans` only).
+    pub n_iter: Option<usize>,
     /// Mean silhouette (cosine) of the clustered documents in the clustering
     /// space, `None` for a single topic.
     pub silhouette: Option<f64>,
@@ -353,7 +612,7 @@ impl Clustering {
 }
 
 /// The rows `keep` of `x`, in that order.
-fn select_rows(x: &SparseMatrix<f64>, keep: &[usize]) -> SparseMatrix<f64> {
+pub fn select_rows(x: &SparseMatrix<f64>, keep: &[usize]) -> SparseMatrix<f64> {
     let mut indptr = Vec::with_capacity(keep.len() + 1);
     indptr.push(0usize);
     let mut indices = Vec::new();
@@ -403,41 +662,4 @@ fn centroids_t(centroids: &[Vec<f64>], dim: usize) -> Vec<f64> {
         }
     }
     t
-}
-
-/// Mean silhouette with cosine distance of unit (or zero) rows, exactly, in
-/// O(nnz k): the mean distance from row i to cluster C is
-/// `(|C| - <x_i, S_C>) / |C|` where `S_C` sums C's rows.
-fn silhouette(x: &SparseMatrix<f64>, labels: &[usize], k: usize) -> f64 {
-    let n = x.rows();
-    let mut sizes = vec![0usize; k];
-    labels.iter().for_each(|&l| sizes[l] += 1);
-    let mut sums = vec![vec![0.0; x.cols()]; k];
-    for (i, &l) in labels.iter().enumerate() {
-        x.add_to(i, 1.0, &mut sums[l]);
-    }
-    let t = centroids_t(&sums, x.cols());
-    let s: Vec<f64> = (0..n)
-        .into_par_iter()
-        .map(|i| {
-            let l = labels[i];
-            if sizes[l] <= 1 {
-                return 0.0;
-            }
-            let mut dots = vec![0.0; k];
-            x.dots_t(i, &t, k, &mut dots);
-            let self_dot = x.norm_sq(i);
-            let a = ((sizes[l] - 1) as f64 - (dots[l] - self_dot)) / (sizes[l] - 1) as f64;
-            let b = (0..k)
-                .filter(|&c| c != l && sizes[c] > 0)
-                .map(|c| (sizes[c] as f64 - dots[c]) / sizes[c] as f64)
-                .fold(f64::INFINITY, f64::min);
-            if a.max(b) > 0.0 {
-                (b - a) / a.max(b)
-            } else {
-                0.0
-            }
-        })
-        .collect();
-    s.iter().sum::<f64>() / n as f64
 }

@@ -63,7 +63,9 @@ pub struct Topic {
     /// id on ties).
     pub id: i64,
     /// Its name: a name of the topics file (`--topics`), or its top three
-    /// terms joined by `", "`.
+    /// terms' surface forms joined by `_` (BERTopic's style without its id
+    /// prefix, e.g. `monitoring_office_musk`): one token, safe in CSV cells,
+    /// file names and dashboard keys.
     pub name: String,
     /// `"guided"` when the name comes from the topics file, else `"terms"`.
     pub named_by: String,

@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""topica cluster against scikit-learn, side by side in one run (issue 3).
+
+Measures, for each workload, quality against the known labels and wall time,
+for topica (the release binary, whole command: reading, vectorizing,
+clustering, naming, writing) and for scikit-learn (in process: vectorizing
+and clustering only, so the ratio flatters scikit-learn):
+
+1. news: the 74 paragraphs of data/news, k = 4, adjusted Rand index on the
+   topical paragraphs (the hand labels of data/news-labels.csv, `noise` left
+   out) and where the boilerplate went; seeds 0-4.
+2. example4: scikit-learn's document-clustering example (4 categories of
+   20newsgroups_clean.jsonl), V-measure and ARI over seeds 0-4. scikit-learn
+   runs its example's pipeline (TfidfVectorizer(max_df=0.5, min_df=5,
+   stop_words="english"), TruncatedSVD(100), Normalizer, KMeans(4)).
+3. all20: all 20 categories of 20newsgroups_clean.jsonl, k = 20, seeds 0-4:
+   scikit-learn's TfidfVectorizer(stop_words="english", sublinear_tf=True,
+   min_df=2, max_df=0.5) + TruncatedSVD(100) + Normalizer + KMeans(20,
+   n_init=5), against `topica cluster --k 20` with its defaults.
+
+Scores treat topica's outliers (topic -1) as one more cluster, so that
+putting documents aside is never free.
+
+    python3 benches/compare_cluster.py --topica target/release/topica \
+        --data "$TOPICA_DATA_DIR" [--json out.json]
+"""
+
+import argparse
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import adjusted_rand_score, v_measure_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import Normalizer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SEEDS = range(5)
+EXAMPLE_CATEGORIES = ["alt.atheism", "talk.religion.misc", "comp.graphics", "sci.space"]
+
+
+def news_paragraphs():
+    """The paragraphs of data/news as topica reads them: blank-line separated,
+    stripped, non-empty, files in sorted order, ids FILE#N."""
+    folder = os.path.join(ROOT, "data", "news")
+    ids, texts = [], []
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name), encoding="utf-8") as f:
+            parts = [p.strip() for p in f.read().split("\n\n")]
+        for n, p in enumerate(p for p in parts if p):
+            ids.append(f"{name}#{n}")
+            texts.append(p)
+    return ids, texts
+
+
+def read_labels(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return {row["id"]: row["label"] for row in csv.DictReader(f)}
+
+
+def run_topica(topica, args, out_dir):
+    """Runs `topica cluster`, returns (seconds, {id: topic})."""
+    assignments = os.path.join(out_dir, "assignments.csv")
+    cmd = [topica, "cluster", *args, "--assignments", assignments, "--quiet"]
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    with open(assignments, newline="", encoding="utf-8") as f:
+        topics = {row["id"]: int(row["topic"]) for row in csv.DictReader(f)}
+    return seconds, topics
+
+
+def lsa_kmeans(k, seed, n_init):
+    return make_pipeline(
+        TruncatedSVD(n_components=100, random_state=seed),
+        Normalizer(copy=False),
+    ), KMeans(n_clusters=k, max_iter=100, n_init=n_init, random_state=seed)
+
+
+def news(topica, out_dir):
+    ids, texts = news_paragraphs()
+    labels = read_labels(os.path.join(ROOT, "data", "news-labels.csv"))
+    truth = [labels[i] for i in ids]
+    topical = [j for j, t in enumerate(truth) if t != "noise"]
+    noise = [ids[j] for j, t in enumerate(truth) if t == "noise"]
+    rows = {"topica": [], "sklearn_kmeans": [], "sklearn_lsa": []}
+    noise_in_outliers = []
+    for seed in SEEDS:
+        seconds, topics = run_topica(
+            topica, [os.path.join(ROOT, "data", "news"), "--k", "4", "--seed", str(seed)], out_dir
+        )
+        pred = [topics[i] for i in ids]
+        rows["topica"].append(
+            (adjusted_rand_score([truth[j] for j in topical], [pred[j] for j in topical]), seconds)
+        )
+        noise_in_outliers.append(sum(topics[i] == -1 for i in noise))
+        start = time.perf_counter()
+        x = TfidfVectorizer(stop_words="english").fit_transform(texts)
+        km = KMeans(4, random_state=seed).fit(x)
+        seconds = time.perf_counter() - start
+        rows["sklearn_kmeans"].append(
+            (adjusted_rand_score([truth[j] for j in topical], km.labels_[topical]), seconds)
+        )
+        start = time.perf_counter()
+        lsa, km = lsa_kmeans(4, seed, 10)
+        lsa.set_params(truncatedsvd__n_components=20)
+        z = lsa.fit_transform(x)
+        km.fit(z)
+        seconds = time.perf_counter() - start
+        rows["sklearn_lsa"].append(
+            (adjusted_rand_score([truth[j] for j in topical], km.labels_[topical]), seconds)
+        )
+    return {
+        "workload": "data/news, k=4, ARI on the topical paragraphs",
+        "noise_paragraphs": len(noise),
+        "noise_in_outliers_per_seed": noise_in_outliers,
+        **summarise(rows, "ari"),
+    }
+
+
+def read_jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def newsgroups(topica, data, out_dir, categories, k, name, sk_vectorizer, n_init):
+    docs = [d for d in read_jsonl(os.path.join(data, "20newsgroups_clean.jsonl"))
+            if categories is None or d["label"] in categories]
+    path = os.path.join(out_dir, f"{name}.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        for d in docs:
+            f.write(json.dumps({"id": d["id"], "text": d["text"], "label": d["label"]}) + "\n")
+    ids = [d["id"] for d in docs]
+    truth = [d["label"] for d in docs]
+    texts = [d["text"] for d in docs]
+    rows = {"topica": [], "sklearn": []}
+    for seed in SEEDS:
+        seconds, topics = run_topica(topica, [path, "--k", str(k), "--seed", str(seed)], out_dir)
+        pred = [topics[i] for i in ids]
+        rows["topica"].append((v_measure_score(truth, pred), adjusted_rand_score(truth, pred), seconds))
+        start = time.perf_counter()
+        x = sk_vectorizer().fit_transform(texts)
+        lsa, km = lsa_kmeans(k, seed, n_init)
+        km.fit(lsa.fit_transform(x))
+        seconds = time.perf_counter() - start
+        rows["sklearn"].append(
+            (v_measure_score(truth, km.labels_), adjusted_rand_score(truth, km.labels_), seconds)
+        )
+    return {"workload": name, "documents": len(docs), **summarise(rows, "v_measure", "ari")}
+
+
+def summarise(rows, *scores):
+    out = {}
+    for who, values in rows.items():
+        entry = {}
+        for s, name in enumerate(scores):
+            v = [r[s] for r in values]
+            entry[name] = {"mean": statistics.mean(v), "per_seed": v}
+        t = [r[-1] for r in values]
+        entry["seconds_median"] = statistics.median(t)
+        out[who] = entry
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--topica", default=os.path.join(ROOT, "target", "release", "topica"))
+    ap.add_argument("--data", default=os.environ.get("TOPICA_DATA_DIR"))
+    ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--only", choices=["news", "example4", "all20"], action="append")
+    args = ap.parse_args()
+    if not args.data or not os.path.exists(os.path.join(args.data, "20newsgroups_clean.jsonl")):
+        sys.exit("set TOPICA_DATA_DIR (or --data) to the folder holding 20newsgroups_clean.jsonl "
+                 "(../shared/data, see its README.md)")
+    only = set(args.only or ["news", "example4", "all20"])
+    results = []
+    with tempfile.TemporaryDirectory() as out_dir:
+        if "news" in only:
+            results.append(news(args.topica, out_dir))
+        if "example4" in only:
+            results.append(newsgroups(
+                args.topica, args.data, out_dir, EXAMPLE_CATEGORIES, 4, "example4",
+                lambda: TfidfVectorizer(max_df=0.5, min_df=5, stop_words="english"), 1))
+        if "all20" in only:
+            results.append(newsgroups(
+                args.topica, args.data, out_dir, None, 20, "all20",
+                lambda: TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2, max_df=0.5), 5))
+    for r in results:
+        print(json.dumps(r, indent=1))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(results, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

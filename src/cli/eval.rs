@@ -1,0 +1,162 @@
+//! `topica eval`: predicted topics against true labels (adjusted Rand index,
+//! NMI, V-measure, homogeneity, completeness) and, when the corpus is given,
+//! the silhouette of the topics.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::topica_error;
+use topica::corpus::{Corpus, ReadOptions};
+use topica::job::{ClusterJob, read_table, score_labels};
+use topica::report::TopicReport;
+
+/// Flags of `topica eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The predicted topics: a report of `topica cluster -o` (.json), or
+    /// assignments (CSV or JSON Lines with the fields id and topic).
+    #[arg(value_name = "PREDICTED")]
+    pub predicted: PathBuf,
+
+    /// The true labels: CSV or JSON Lines with the fields id and label.
+    #[arg(long, value_name = "FILE", required_unless_present = "label_field")]
+    pub labels: Option<PathBuf>,
+
+    /// Take the true labels from this field of the corpus's records
+    /// (needs --corpus).
+    #[arg(
+        long,
+        value_name = "NAME",
+        conflicts_with = "labels",
+        requires = "corpus"
+    )]
+    pub label_field: Option<String>,
+
+    /// The corpus the topics were found in: with it, the silhouette (cosine)
+    /// of the topics is computed on TF-IDF vectors with `topica cluster`'s
+    /// default vectorizer, outliers left out.
+    #[arg(long, value_name = "INPUT")]
+    pub corpus: Vec<PathBuf>,
+
+    /// Leave documents with this true label out of the scores (repeatable).
+    #[arg(long, value_name = "LABEL")]
+    pub ignore_label: Vec<String>,
+
+    /// Print the scores as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `topica eval`.
+pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    let predicted = read_predicted(&args.predicted)?;
+    let corpus = if args.corpus.is_empty() {
+        None
+    } else {
+        let corpus = Corpus::read(&args.corpus, &ReadOptions::default()).map_err(topica_error)?;
+        super::print_warnings(&corpus.warnings);
+        Some(corpus)
+    };
+    // The documents scored: the corpus's when given (in its order), else the
+    // predicted file's.
+    let ids: Vec<String> = match &corpus {
+        Some(c) => c.documents.iter().map(|d| d.id.clone()).collect(),
+        None => predicted.iter().map(|(id, _)| id.clone()).collect(),
+    };
+    let topic_of: std::collections::HashMap<&str, i64> =
+        predicted.iter().map(|(id, t)| (id.as_str(), *t)).collect();
+    let mut topics = Vec::with_capacity(ids.len());
+    for id in &ids {
+        match topic_of.get(id.as_str()) {
+            Some(&t) => topics.push(t),
+            None => {
+                return Err(topica_error(topica::Error::input(
+                    &args.predicted,
+                    None,
+                    format!("no topic for the document {id:?} of the corpus"),
+                )));
+            }
+        }
+    }
+    let (name, truth): (String, Vec<Option<String>>) = match (&args.labels, &args.label_field) {
+        (Some(path), _) => {
+            let map = read_table(path, "id", "label").map_err(topica_error)?;
+            (
+                path.display().to_string(),
+                ids.iter().map(|id| map.get(id).cloned()).collect(),
+            )
+        }
+        (None, Some(field)) => {
+            let c = corpus.as_ref().expect("clap requires --corpus");
+            (
+                format!("field {field:?}"),
+                c.documents
+                    .iter()
+                    .map(|d| d.fields.get(field).and_then(topica::job::label_text))
+                    .collect(),
+            )
+        }
+        (None, None) => unreachable!("clap requires --labels or --label-field"),
+    };
+    let metrics = score_labels(&name, &truth, &topics, &args.ignore_label).map_err(topica_error)?;
+    let silhouette = match &corpus {
+        None => None,
+        Some(c) => {
+            let texts: Vec<&str> = c.documents.iter().map(|d| d.text.as_str()).collect();
+            ClusterJob::silhouette_of(&texts, &topics).map_err(topica_error)?
+        }
+    };
+    if args.json {
+        let mut value = serde_json::to_value(&metrics)?;
+        value["silhouette"] = serde_json::json!(silhouette);
+        println!("{value}");
+    } else {
+        println!(
+            "labels: {} ({} documents scored, {} unlabeled, {} ignored)",
+            metrics.labels, metrics.scored, metrics.unlabeled, metrics.ignored
+        );
+        println!("adjusted Rand index:  {:.6}", metrics.adjusted_rand_index);
+        println!(
+            "normalized mutual info: {:.6}",
+            metrics.normalized_mutual_info
+        );
+        println!("V-measure:            {:.6}", metrics.v_measure);
+        println!("homogeneity:          {:.6}", metrics.homogeneity);
+        println!("completeness:         {:.6}", metrics.completeness);
+        if let Some(s) = silhouette {
+            println!("silhouette (cosine):  {s:.6}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `(id, topic)` from a report or an assignments file.
+fn read_predicted(path: &std::path::Path) -> anyhow::Result<Vec<(String, i64)>> {
+    let is_report = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_report {
+        let report = TopicReport::read(path).map_err(topica_error)?;
+        return Ok(report
+            .documents
+            .into_iter()
+            .map(|d| (d.id, d.topic))
+            .collect());
+    }
+    let map = read_table(path, "id", "topic").map_err(topica_error)?;
+    let mut rows = Vec::with_capacity(map.len());
+    for (id, topic) in map {
+        let t = topic.parse::<i64>().map_err(|_| {
+            topica_error(topica::Error::input(
+                path,
+                None,
+                format!("the topic of {id:?} is {topic:?}, not a whole number"),
+            ))
+        })?;
+        rows.push((id, t));
+    }
+    rows.sort();
+    Ok(rows)
+}

@@ -1,0 +1,595 @@
+//! The main job, `topica cluster`, as one library call: a corpus is
+//! vectorized, clustered, its topics named, scored against labels when known,
+//! and everything gathered into a [`TopicReport`].
+//!
+//! Each step is its module's ([`vectorize`](crate::vectorize),
+//! [`cluster`](crate::cluster), [`topics`](crate::topics),
+//! [`metrics`](crate::metrics)); this module only composes them, in the
+//! order and with the defaults the command line uses.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::cluster::{ClusterParams, Clustering, OutlierReason};
+use crate::corpus::{Corpus, Format};
+use crate::error::{Error, ParamError, Result};
+use crate::report::{
+    CorpusStats, DocumentTopic, LabelMetrics, Outlier, REPORT_FORMAT, Topic, TopicReport, TopicTerm,
+};
+use crate::topics::{CTfIdf, GuidedTopics, SurfaceForms, term_label};
+use crate::vectorize::{SparseMatrix, TfidfParams, TfidfVectorizer};
+
+/// Where the true labels of the documents are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Labels {
+    /// A field of the documents' records (JSONL, CSV).
+    Field(String),
+    /// A CSV (header `id,label`) or JSONL (`{"id": ..., "label": ...}`) file.
+    File(PathBuf),
+}
+
+/// How topics are named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NamingParams {
+    /// Named topics with seed words (TOML), matched one-to-one to clusters.
+    pub topics_file: Option<PathBuf>,
+    /// Terms listed per topic.
+    pub top_terms: usize,
+    /// Representative documents listed per topic.
+    pub representatives: usize,
+}
+
+impl Default for NamingParams {
+    fn default() -> Self {
+        NamingParams {
+            topics_file: None,
+            top_terms: 10,
+            representatives: 5,
+        }
+    }
+}
+
+/// Everything `topica cluster` does, with its parameters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusterJob {
+    /// The vectorizer (the command line's defaults: English stop words,
+    /// sublinear tf, `min_df = 2`, `max_df = 0.5`).
+    pub vectorizer: TfidfParams,
+    /// The clustering.
+    pub clustering: ClusterParams,
+    /// The naming of topics.
+    pub naming: NamingParams,
+    /// True labels to score against.
+    pub labels: Option<Labels>,
+    /// True labels whose documents are left out of the scores.
+    pub ignore_labels: Vec<String>,
+}
+
+impl Default for ClusterJob {
+    fn default() -> Self {
+        ClusterJob {
+            vectorizer: Self::default_vectorizer(),
+            clustering: ClusterParams::default(),
+            naming: NamingParams::default(),
+            labels: None,
+            ignore_labels: Vec::new(),
+        }
+    }
+}
+
+/// Progress on standard error: a spinner naming the current stage, hidden
+/// when standard error is not a terminal (or when asked to be quiet).
+pub struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    /// A spinner on standard error (hidden unless it is a terminal).
+    pub fn stderr(quiet: bool) -> Progress {
+        if quiet {
+            return Progress::hidden();
+        }
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("a valid template"),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Progress { bar: Some(bar) }
+    }
+
+    /// No progress shown.
+    pub fn hidden() -> Progress {
+        Progress { bar: None }
+    }
+
+    /// Names the current stage.
+    pub fn stage(&self, message: &str) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(message.to_string());
+        }
+    }
+
+    /// Removes the spinner.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl ClusterJob {
+    /// The vectorizer `topica cluster` uses by default: scikit-learn's
+    /// `TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2,
+    /// max_df=0.5)`, the settings of scikit-learn's own clustering examples
+    /// (words in one document only, or in most, say nothing about topics).
+    pub fn default_vectorizer() -> TfidfParams {
+        TfidfParams::default()
+            .stop_words(Some(crate::analyze::StopWordList::English))
+            .sublinear_tf(true)
+            .min_df(2u64)
+            .max_df(0.5)
+    }
+
+    /// Checks every parameter before any data is read.
+    pub fn check(&self) -> Result<(), ParamError> {
+        self.vectorizer.check()?;
+        self.clustering.check()?;
+        if self.naming.top_terms == 0 {
+            return Err(ParamError::new("top_terms", "must be at least 1, got 0"));
+        }
+        Ok(())
+    }
+
+    /// Runs the job on `corpus`. `inputs` are recorded in the report;
+    /// `format` is the format forced on the inputs, if any (plain-text
+    /// paragraphs get document context, records do not).
+    ///
+    /// ```
+    /// use topica::cluster::KChoice;
+    /// use topica::corpus::{Corpus, ReadOptions};
+    /// use topica::job::{ClusterJob, Progress};
+    ///
+    /// let corpus = Corpus::read(&["data/news"], &ReadOptions::default())?;
+    /// let mut job = ClusterJob::default();
+    /// job.clustering.k = KChoice::Fixed(4);
+    /// let report = job.run(&corpus, &["data/news".into()], None, &Progress::hidden())?;
+    /// assert_eq!(report.topics.len(), 4);
+    /// assert_eq!(report.documents.len(), 74);
+    /// // "in" and "Tagcloud:" have no informative terms.
+    /// assert!(report.outliers.iter().any(|o| o.id.ends_with("#0") && o.rule == "no-terms"));
+    /// # Ok::<(), topica::Error>(())
+    /// ```
+    pub fn run(
+        &self,
+        corpus: &Corpus,
+        inputs: &[String],
+        format: Option<Format>,
+        progress: &Progress,
+    ) -> Result<TopicReport> {
+        self.check()?;
+        let docs = &corpus.documents;
+        if docs.is_empty() {
+            return Err(Error::EmptyCorpus("no documents to cluster".into()));
+        }
+        let mut warnings = corpus.warnings.clone();
+        progress.stage("vectorizing");
+        let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+        let (model, tfidf, counts) = self.vectorizer.fit_transform_with_counts(&texts)?;
+        let x = tfidf.matrix();
+
+        // Paragraphs of plain text are read in order, source by source:
+        // each source is one group. Records (JSONL, CSV) stand alone.
+        let mut group_of: HashMap<&str, usize> = HashMap::new();
+        let groups: Vec<Option<usize>> = docs
+            .iter()
+            .map(|d| {
+                let text = match format {
+                    Some(f) => f == Format::Text,
+                    None => matches!(
+                        Format::from_path(std::path::Path::new(&*d.source)),
+                        None | Some(Format::Text)
+                    ),
+                };
+                text.then(|| {
+                    let next = group_of.len();
+                    *group_of.entry(&d.source).or_insert(next)
+                })
+            })
+            .collect();
+
+        progress.stage("clustering");
+        let clustering = self.clustering.fit(x, &groups)?;
+        let (labels, order) = by_size(&clustering);
+        let k = order.len();
+
+        progress.stage("naming topics");
+        let named = name_topics(
+            &model,
+            counts.matrix(),
+            &labels,
+            k,
+            &texts,
+            &self.naming,
+            &mut warnings,
+        )?;
+
+        let topic_names: Vec<String> = named.iter().map(|t| t.name.clone()).collect();
+        let name_of = |l: i64| {
+            if l < 0 {
+                "outlier".to_string()
+            } else {
+                topic_names[l as usize].clone()
+            }
+        };
+        let mut topics = Vec::with_capacity(k);
+        for (t, named) in named.into_iter().enumerate() {
+            let mut members: Vec<usize> =
+                (0..docs.len()).filter(|&i| labels[i] == t as i64).collect();
+            members.sort_by(|&a, &b| {
+                clustering.scores[b]
+                    .total_cmp(&clustering.scores[a])
+                    .then(a.cmp(&b))
+            });
+            topics.push(Topic {
+                id: t as i64,
+                name: named.name,
+                named_by: named.named_by,
+                size: members.len(),
+                terms: named.terms,
+                representatives: members
+                    .iter()
+                    .take(self.naming.representatives)
+                    .map(|&i| docs[i].id.clone())
+                    .collect(),
+            });
+        }
+
+        let documents: Vec<DocumentTopic> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| DocumentTopic {
+                id: d.id.clone(),
+                source: d.source.to_string(),
+                position: d.position,
+                topic: labels[i],
+                topic_name: name_of(labels[i]),
+                score: clustering.scores[i],
+            })
+            .collect();
+        let outliers = clustering
+            .outliers
+            .iter()
+            .map(|(i, reason)| Outlier {
+                id: docs[*i].id.clone(),
+                rule: match reason {
+                    OutlierReason::NoTerms => "no-terms",
+                    OutlierReason::Isolated { .. } => "isolated",
+                    OutlierReason::FarFromTopics { .. } => "far-from-topics",
+                }
+                .to_string(),
+                reason: reason.to_string(),
+            })
+            .collect();
+
+        let metrics = match &self.labels {
+            None => None,
+            Some(source) => Some(self.score(corpus, source, &labels)?),
+        };
+
+        Ok(TopicReport {
+            format: REPORT_FORMAT,
+            topica_version: env!("CARGO_PKG_VERSION").to_string(),
+            inputs: inputs.to_vec(),
+            parameters: serde_json::to_value(self).map_err(|e| Error::Fit(e.to_string()))?,
+            corpus: CorpusStats {
+                documents: docs.len(),
+                terms: x.cols(),
+                nonzeros: x.nnz(),
+            },
+            topics,
+            documents,
+            outliers,
+            k_selection: clustering.k_scores.clone(),
+            silhouette: clustering.silhouette,
+            dendrogram: clustering.dendrogram.clone(),
+            metrics,
+            warnings,
+        })
+    }
+
+    /// The silhouette (cosine) of `topics` (-1: outliers, left out) on the
+    /// TF-IDF vectors of `texts` with [`default_vectorizer`](Self::default_vectorizer);
+    /// `None` when fewer than two topics or too few documents remain.
+    pub fn silhouette_of(texts: &[&str], topics: &[i64]) -> Result<Option<f64>> {
+        let (_, x) = Self::default_vectorizer().fit_transform(texts)?;
+        let keep: Vec<usize> = (0..texts.len()).filter(|&i| topics[i] >= 0).collect();
+        let mut ids: HashMap<i64, usize> = HashMap::new();
+        let labels: Vec<usize> = keep
+            .iter()
+            .map(|&i| {
+                let next = ids.len();
+                *ids.entry(topics[i]).or_insert(next)
+            })
+            .collect();
+        if ids.len() < 2 || ids.len() >= keep.len() {
+            return Ok(None);
+        }
+        let rows = crate::cluster::select_rows(x.matrix(), &keep);
+        crate::metrics::silhouette_cosine(&rows, &labels).map(Some)
+    }
+
+    /// Scores `labels` (the topics, -1 for outliers, counted as one more
+    /// cluster) against the true labels.
+    fn score(&self, corpus: &Corpus, source: &Labels, labels: &[i64]) -> Result<LabelMetrics> {
+        let truth: Vec<Option<String>> = match source {
+            Labels::Field(field) => corpus
+                .documents
+                .iter()
+                .map(|d| d.fields.get(field).and_then(label_text))
+                .collect(),
+            Labels::File(path) => {
+                let map = read_labels(path)?;
+                corpus
+                    .documents
+                    .iter()
+                    .map(|d| map.get(&d.id).cloned())
+                    .collect()
+            }
+        };
+        let name = match source {
+            Labels::Field(f) => format!("field {f:?}"),
+            Labels::File(p) => p.display().to_string(),
+        };
+        score_labels(&name, &truth, labels, &self.ignore_labels)
+    }
+}
+
+/// A label as text: strings as they are, numbers and booleans printed;
+/// `null` is no label.
+pub fn label_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Reads `id -> label` from a CSV file with `id` and `label` columns or a
+/// JSONL file with `id` and `label` fields (strings or numbers).
+pub fn read_labels(path: &Path) -> Result<HashMap<String, String>> {
+    read_table(path, "id", "label")
+}
+
+/// Reads `key -> value` from a CSV file (header row) or, when the name ends
+/// in `.jsonl`/`.ndjson`, a JSON Lines file. Values may be strings, numbers
+/// or booleans; `null` and empty cells are skipped. Errors name the file and
+/// the line.
+pub fn read_table(path: &Path, key: &str, value: &str) -> Result<HashMap<String, String>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let jsonl = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"));
+    let mut map = HashMap::new();
+    let mut insert = |line: usize, k: String, v: String| {
+        if map.insert(k.clone(), v).is_some() {
+            return Err(Error::input(
+                path,
+                Some(line),
+                format!("{key} {k:?} appears twice"),
+            ));
+        }
+        Ok(())
+    };
+    if jsonl {
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let record: serde_json::Value = serde_json::from_str(line)
+                .map_err(|e| Error::input(path, Some(n + 1), format!("not JSON: {e}")))?;
+            let field = |name: &str| {
+                record
+                    .get(name)
+                    .ok_or_else(|| Error::input(path, Some(n + 1), format!("no field `{name}`")))
+            };
+            let k = label_text(field(key)?)
+                .ok_or_else(|| Error::input(path, Some(n + 1), format!("`{key}` is null")))?;
+            if let Some(v) = label_text(field(value)?) {
+                insert(n + 1, k, v)?;
+            }
+        }
+    } else {
+        let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+        let headers = reader
+            .headers()
+            .map_err(|e| Error::input(path, Some(1), format!("bad CSV header: {e}")))?
+            .clone();
+        let column = |name: &str| {
+            headers.iter().position(|h| h == name).ok_or_else(|| {
+                Error::input(
+                    path,
+                    Some(1),
+                    format!(
+                        "no column `{name}` in the header ({})",
+                        headers.iter().collect::<Vec<_>>().join(",")
+                    ),
+                )
+            })
+        };
+        let (kc, vc) = (column(key)?, column(value)?);
+        for record in reader.records() {
+            let record = record.map_err(|e| {
+                Error::input(
+                    path,
+                    e.position().map(|p| p.line() as usize),
+                    format!("bad CSV: {e}"),
+                )
+            })?;
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            let (Some(k), Some(v)) = (record.get(kc), record.get(vc)) else {
+                return Err(Error::input(path, Some(line), "too few columns"));
+            };
+            if !v.is_empty() {
+                insert(line, k.to_string(), v.to_string())?;
+            }
+        }
+    }
+    Ok(map)
+}
+
+/// Renumbers topics by decreasing size (smaller original id first on ties):
+/// the new labels (-1 kept) and the original id of each new topic.
+fn by_size(c: &Clustering) -> (Vec<i64>, Vec<usize>) {
+    let k = c.n_topics();
+    let mut sizes = vec![0usize; k];
+    for &l in &c.labels {
+        if l >= 0 {
+            sizes[l as usize] += 1;
+        }
+    }
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|&a, &b| sizes[b].cmp(&sizes[a]).then(a.cmp(&b)));
+    let mut new_id = vec![0i64; k];
+    for (new, &old) in order.iter().enumerate() {
+        new_id[old] = new as i64;
+    }
+    let labels = c
+        .labels
+        .iter()
+        .map(|&l| if l < 0 { -1 } else { new_id[l as usize] })
+        .collect();
+    (labels, order)
+}
+
+/// The name and terms of one topic, from [`crate::topics`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedTopic {
+    /// The name.
+    pub name: String,
+    /// `"guided"` or `"terms"`.
+    pub named_by: String,
+    /// Top terms, best first.
+    pub terms: Vec<TopicTerm>,
+}
+
+/// Names the `k` topics of `labels` (-1: outliers): c-TF-IDF top terms in
+/// their surface forms, and names from the topics file when one is given.
+fn name_topics(
+    model: &TfidfVectorizer,
+    counts: &SparseMatrix<f64>,
+    labels: &[i64],
+    k: usize,
+    texts: &[&str],
+    naming: &NamingParams,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<NamedTopic>> {
+    let ctfidf = CTfIdf::fit(counts, labels, k)?;
+    let surface = SurfaceForms::collect(model, texts);
+    let vocabulary = model.vocabulary();
+    let guided = match &naming.topics_file {
+        None => None,
+        Some(path) => {
+            let topics = GuidedTopics::read(path)?;
+            let matching = topics.match_topics(&ctfidf, model);
+            warnings.extend(matching.warnings.iter().cloned());
+            Some(matching)
+        }
+    };
+    Ok((0..k)
+        .map(|t| {
+            let terms: Vec<TopicTerm> = ctfidf
+                .top_terms(t, naming.top_terms)
+                .into_iter()
+                .map(|(j, weight)| TopicTerm {
+                    term: vocabulary.term(j).to_string(),
+                    surface: surface.surface(j).to_string(),
+                    weight,
+                })
+                .collect();
+            match guided.as_ref().and_then(|m| m.names[t].clone()) {
+                Some(name) => NamedTopic {
+                    name,
+                    named_by: "guided".into(),
+                    terms,
+                },
+                None => {
+                    let top: Vec<&str> = terms.iter().map(|t| t.surface.as_str()).collect();
+                    NamedTopic {
+                        name: term_label(&top),
+                        named_by: "terms".into(),
+                        terms,
+                    }
+                }
+            }
+        })
+        .collect())
+}
+
+/// Scores predicted topics against true labels. Documents without a true
+/// label, or with one of `ignore`, are left out; the outliers (-1) count as
+/// one more cluster, so that putting a topical document aside costs.
+///
+/// ```
+/// use topica::job::score_labels;
+///
+/// let truth: Vec<Option<String>> = ["a", "a", "b", "b", "noise"]
+///     .iter()
+///     .map(|s| Some(s.to_string()))
+///     .collect();
+/// let m = score_labels("example", &truth, &[1, 1, 0, 0, -1], &["noise".into()])?;
+/// assert_eq!((m.scored, m.ignored), (4, 1));
+/// assert!((m.adjusted_rand_index - 1.0).abs() < 1e-12);
+/// # Ok::<(), topica::Error>(())
+/// ```
+pub fn score_labels(
+    name: &str,
+    truth: &[Option<String>],
+    predicted: &[i64],
+    ignore: &[String],
+) -> Result<LabelMetrics> {
+    if truth.len() != predicted.len() {
+        return Err(Error::Fit(format!(
+            "{} true labels for {} documents",
+            truth.len(),
+            predicted.len()
+        )));
+    }
+    let mut t = Vec::new();
+    let mut p = Vec::new();
+    let (mut unlabeled, mut ignored) = (0, 0);
+    for (label, &topic) in truth.iter().zip(predicted) {
+        match label {
+            None => unlabeled += 1,
+            Some(l) if ignore.contains(l) => ignored += 1,
+            Some(l) => {
+                t.push(l.as_str());
+                p.push(topic);
+            }
+        }
+    }
+    if t.is_empty() {
+        return Err(Error::Fit(format!(
+            "no document has a label in {name} (of {} documents, {unlabeled} unlabeled, \
+             {ignored} ignored): check the ids or the field name",
+            truth.len()
+        )));
+    }
+    let s = crate::metrics::score_labels(&t, &p)?;
+    Ok(LabelMetrics {
+        labels: name.to_string(),
+        scored: t.len(),
+        unlabeled,
+        ignored,
+        adjusted_rand_index: s.adjusted_rand_index,
+        normalized_mutual_info: s.normalized_mutual_info,
+        homogeneity: s.homogeneity,
+        completeness: s.completeness,
+        v_measure: s.v_measure,
+    })
+}
