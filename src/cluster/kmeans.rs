@@ -300,6 +300,20 @@ fn transpose(centroids: &[Vec<f64>], dim: usize) -> Vec<f64> {
 /// first cluster on ties. The cosine divides by the row's norm, so rows need
 /// not be unit; a zero row gets `(0, 0.0)`.
 fn assign<R: Rows>(x: &R, centroids_t: &[f64], k: usize) -> Vec<(usize, f64)> {
+    let norms: Vec<f64> = (0..x.n_rows())
+        .into_par_iter()
+        .map(|i| x.norm_sq(i).sqrt())
+        .collect();
+    assign_with_norms(x, centroids_t, k, &norms)
+}
+
+/// [`assign`] with the rows' norms given.
+fn assign_with_norms<R: Rows>(
+    x: &R,
+    centroids_t: &[f64],
+    k: usize,
+    norms: &[f64],
+) -> Vec<(usize, f64)> {
     let n = x.n_rows();
     let mut out = vec![(0usize, 0.0f64); n];
     out.par_chunks_mut(CHUNK)
@@ -309,7 +323,7 @@ fn assign<R: Rows>(x: &R, centroids_t: &[f64], k: usize) -> Vec<(usize, f64)> {
             for (offset, slot) in slots.iter_mut().enumerate() {
                 let i = chunk * CHUNK + offset;
                 x.dots_t(i, centroids_t, k, &mut dots);
-                let norm = x.norm_sq(i).sqrt();
+                let norm = norms[i];
                 let (mut best, mut best_dot) = (0, dots[0]);
                 for (c, &d) in dots.iter().enumerate().skip(1) {
                     if d > best_dot {
@@ -329,29 +343,6 @@ fn normalize(v: &mut [f64]) {
     if norm > 0.0 {
         v.iter_mut().for_each(|x| *x /= norm);
     }
-}
-
-/// The normalised sum of each cluster's rows, clusters in parallel, members
-/// in index order.
-fn update<R: Rows>(x: &R, labels: &[usize], k: usize) -> Vec<Vec<f64>> {
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
-    for (i, &l) in labels.iter().enumerate() {
-        members[l].push(i);
-    }
-    members
-        .par_iter()
-        .map(|rows| {
-            let mut c = vec![0.0; x.dim()];
-            for &i in rows {
-                let norm = x.norm_sq(i).sqrt();
-                if norm > 0.0 {
-                    x.add_to(i, 1.0 / norm, &mut c);
-                }
-            }
-            normalize(&mut c);
-            c
-        })
-        .collect()
 }
 
 /// Gives every empty cluster the row farthest from its own centroid among
@@ -383,20 +374,23 @@ fn fill_empty(assignment: &mut [(usize, f64)], k: usize) -> Vec<usize> {
     moved
 }
 
-fn lloyd<R: Rows>(
-    x: &R,
-    mut centroids: Vec<Vec<f64>>,
-    max_iter: usize,
-    tol: f64,
-) -> SphericalKMeans {
+fn lloyd<R: Rows>(x: &R, centroids: Vec<Vec<f64>>, max_iter: usize, tol: f64) -> SphericalKMeans {
     let k = centroids.len();
     let dim = x.dim();
+    // Row norms once, and one feature-major centroid block reused by every
+    // iteration: allocating k dense centroids and their transpose per
+    // iteration cost a fifth of the run in page faults on 20 Newsgroups.
+    let norms: Vec<f64> = (0..x.n_rows())
+        .into_par_iter()
+        .map(|i| x.norm_sq(i).sqrt())
+        .collect();
+    let mut t = transpose(&centroids, dim);
     let mut labels: Vec<usize> = Vec::new();
     let mut previous = f64::NEG_INFINITY;
     let mut n_iter = 0;
     for _ in 0..max_iter {
         n_iter += 1;
-        let mut assignment = assign(x, &transpose(&centroids, dim), k);
+        let mut assignment = assign_with_norms(x, &t, k, &norms);
         fill_empty(&mut assignment, k);
         let objective: f64 = assignment.iter().map(|a| a.1).sum();
         let new_labels: Vec<usize> = assignment.iter().map(|a| a.0).collect();
@@ -405,13 +399,43 @@ fn lloyd<R: Rows>(
         if unchanged {
             break;
         }
-        centroids = update(x, &labels, k);
+        update_t(x, &labels, k, &norms, &mut t);
         if objective - previous <= tol * objective.abs() {
             break;
         }
         previous = objective;
     }
+    let centroids = (0..k)
+        .map(|c| (0..dim).map(|j| t[j * k + c]).collect())
+        .collect();
     finish(x, centroids, n_iter)
+}
+
+/// The centroid update into a feature-major block: `t` becomes the normalised sum of
+/// each cluster's unit rows, rows added in index order (deterministic).
+fn update_t<R: Rows>(x: &R, labels: &[usize], k: usize, norms: &[f64], t: &mut [f64]) {
+    t.iter_mut().for_each(|v| *v = 0.0);
+    let dim = x.dim();
+    for (i, &l) in labels.iter().enumerate() {
+        if norms[i] > 0.0 {
+            x.add_to_column(i, 1.0 / norms[i], t, k, l);
+        }
+    }
+    let mut col_norms = vec![0.0; k];
+    for j in 0..dim {
+        for c in 0..k {
+            col_norms[c] += t[j * k + c] * t[j * k + c];
+        }
+    }
+    let scale: Vec<f64> = col_norms
+        .iter()
+        .map(|&s| if s > 0.0 { 1.0 / s.sqrt() } else { 0.0 })
+        .collect();
+    for j in 0..dim {
+        for c in 0..k {
+            t[j * k + c] *= scale[c];
+        }
+    }
 }
 
 /// Final assignment of every row to the final centroids.

@@ -22,6 +22,9 @@ pub trait Rows: Sync {
     fn dot(&self, i: usize, v: &[f64]) -> f64;
     /// Adds `weight` times row `i` to the dense vector `acc`.
     fn add_to(&self, i: usize, weight: f64, acc: &mut [f64]);
+    /// Adds `weight` times row `i` to column `c` of the feature-major block
+    /// `block` (`dim * k` values): `block[j * k + c] += weight * x[i, j]`.
+    fn add_to_column(&self, i: usize, weight: f64, block: &mut [f64], k: usize, c: usize);
     /// Dot products of row `i` with the `k` centroids stored feature-major in
     /// `centroids_t` (`dim * k` values), written into `out` (length `k`).
     fn dots_t(&self, i: usize, centroids_t: &[f64], k: usize, out: &mut [f64]);
@@ -60,6 +63,14 @@ impl Rows for SparseMatrix<f64> {
         }
     }
 
+    fn add_to_column(&self, i: usize, weight: f64, block: &mut [f64], k: usize, c: usize) {
+        if let Some(row) = self.outer_view(i) {
+            for (&j, &x) in row.indices().iter().zip(row.data()) {
+                block[j as usize * k + c] += weight * x;
+            }
+        }
+    }
+
     fn dots_t(&self, i: usize, centroids_t: &[f64], k: usize, out: &mut [f64]) {
         out.iter_mut().for_each(|o| *o = 0.0);
         let Some(row) = self.outer_view(i) else {
@@ -94,6 +105,12 @@ impl Rows for ArrayView2<'_, f64> {
     fn add_to(&self, i: usize, weight: f64, acc: &mut [f64]) {
         for (a, &x) in acc.iter_mut().zip(self.row(i)) {
             *a += weight * x;
+        }
+    }
+
+    fn add_to_column(&self, i: usize, weight: f64, block: &mut [f64], k: usize, c: usize) {
+        for (j, &x) in self.row(i).iter().enumerate() {
+            block[j * k + c] += weight * x;
         }
     }
 
