@@ -296,7 +296,7 @@ impl ClusterJob {
             outliers,
             k_selection: clustering.k_scores.clone(),
             silhouette: clustering.silhouette,
-            dendrogram: clustering.dendrogram.clone(),
+            dendrogram: leaves_named(&clustering, docs, &mut warnings),
             metrics,
             warnings,
         })
@@ -441,6 +441,42 @@ pub fn read_table(path: &Path, key: &str, value: &str) -> Result<HashMap<String,
         }
     }
     Ok(map)
+}
+
+/// The dendrogram with its leaves named: document ids (the documents with
+/// terms, in reading order, are the leaves `0..n`), or `micro:J` when the
+/// corpus was too large to cluster directly, which a warning then says.
+fn leaves_named(
+    c: &Clustering,
+    docs: &[crate::corpus::Document],
+    warnings: &mut Vec<String>,
+) -> Option<crate::report::Dendrogram> {
+    let mut d = c.dendrogram.clone()?;
+    if d.leaves.first().is_some_and(|l| l.starts_with("micro:")) {
+        warnings.push(format!(
+            "hierarchical clustering of {} documents ran on {} k-means micro-clusters (more \
+             than the {} documents clustered directly); the dendrogram's leaves are those \
+             micro-clusters",
+            docs.len(),
+            d.leaves.len(),
+            crate::cluster::hierarchical::DEFAULT_MAX_DIRECT
+        ));
+        return Some(d);
+    }
+    let no_terms: std::collections::HashSet<usize> = c
+        .outliers
+        .iter()
+        .filter(|(_, r)| matches!(r, OutlierReason::NoTerms))
+        .map(|(i, _)| *i)
+        .collect();
+    let ids: Vec<String> = (0..docs.len())
+        .filter(|i| !no_terms.contains(i))
+        .map(|i| docs[i].id.clone())
+        .collect();
+    if ids.len() == d.leaves.len() {
+        d.leaves = ids;
+    }
+    Some(d)
 }
 
 /// Renumbers topics by decreasing size (smaller original id first on ties):

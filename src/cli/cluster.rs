@@ -37,7 +37,7 @@ pub struct ClusterArgs {
     pub method: Method,
 
     /// Linkage of hierarchical clustering: ward, average, complete or single.
-    #[arg(long, default_value = "average", value_name = "LINKAGE")]
+    #[arg(long, default_value = "ward", value_name = "LINKAGE")]
     pub linkage: Linkage,
 
     /// Cut the dendrogram at this cosine distance instead of at k clusters

@@ -180,11 +180,11 @@ impl Default for ClusterParams {
             tol: 1e-4,
             seed: 0,
             batch_size: None,
-            linkage: Linkage::Average,
+            linkage: Linkage::Ward,
             distance_threshold: None,
             n_components: 100,
             context: ContextParams::default(),
-            outlier_threshold: 0.05,
+            outlier_threshold: 0.02,
             min_terms: 3,
         }
     }
