@@ -22,8 +22,9 @@ and clustering only, so the ratio flatters scikit-learn):
 Scores treat topica's outliers (topic -1) as one more cluster, so that
 putting documents aside is never free.
 
-    python3 benches/compare_cluster.py --topica target/release/topica \
-        --data "$TOPICA_DATA_DIR" [--json out.json]
+    cargo build --release
+    python3 benches/compare_cluster.py --data "$TOPICA_DATA_DIR" [--json out.json] \
+        [--markdown BENCHMARKS.md]
 """
 
 import argparse
@@ -179,12 +180,91 @@ def summarise(rows, *scores):
     return out
 
 
+def machine():
+    cpu = "unknown CPU"
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name:"):
+                cpu = line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores"
+
+
+def markdown(results, command):
+    import sklearn
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip()
+    load = os.getloadavg()[0]
+    out = [
+        "## Clustering: topica cluster against scikit-learn",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine()}, by",
+        "",
+        "```sh",
+        command,
+        "```",
+        "",
+        f"with topica {commit}, Python {sys.version.split()[0]}, scikit-learn {sklearn.__version__}; "
+        f"load average (1 min) at the end {load:.2f}. Seeds 0-4; scores are means over the seeds, "
+        "times are medians. topica's time is the whole command (reading, vectorizing, clustering, "
+        "naming, writing the assignments) on every core; scikit-learn's is in process "
+        "(vectorizing and clustering only) on one core for vectorizing and every core for KMeans. "
+        "topica's outliers (topic -1) count as one more cluster in every score.",
+        "",
+        "| workload | score | topica | scikit-learn | topica time | scikit-learn time | time ratio |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in results:
+        name = r["workload"]
+        if name.startswith("data/news"):
+            for peer in ["sklearn_kmeans", "sklearn_lsa"]:
+                label = {"sklearn_kmeans": "TfidfVectorizer(stop_words='english') + KMeans(4)",
+                         "sklearn_lsa": "same + TruncatedSVD(20) + Normalizer + KMeans(4, n_init=10)"}[peer]
+                t, p = r["topica"], r[peer]
+                out.append(
+                    f"| data/news, k = 4, 69 topical paragraphs (peer: {label}) | ARI | "
+                    f"{t['ari']['mean']:.3f} | {p['ari']['mean']:.3f} | {t['seconds_median']:.3f} s | "
+                    f"{p['seconds_median']:.3f} s | {p['seconds_median'] / t['seconds_median']:.1f}x |")
+            out.append(f"| data/news: boilerplate paragraphs in topic -1 | | "
+                       f"{min(r['noise_in_outliers_per_seed'])} of {r['noise_paragraphs']} | | | | |")
+        else:
+            title = {"example4": "scikit-learn's document-clustering example (4 groups, 3,387 posts, k = 4; peer: its LSA + KMeans(n_init=1))",
+                     "all20": "all 20 groups of 20newsgroups_clean (18,846 posts, k = 20; peer: sublinear TF-IDF + LSA(100) + KMeans(n_init=5))"}[name]
+            for who in ["topica", "topica_n_init_1"]:
+                t, p = r[who], r["sklearn"]
+                label = "topica" if who == "topica" else "topica --n-init 1"
+                for score in ["v_measure", "ari"]:
+                    out.append(
+                        f"| {title}, {label} | {score.replace('_', '-')} | {t[score]['mean']:.3f} | "
+                        f"{p[score]['mean']:.3f} | {t['seconds_median']:.2f} s | {p['seconds_median']:.2f} s | "
+                        f"{p['seconds_median'] / t['seconds_median']:.1f}x |")
+    return "\n".join(out) + "\n"
+
+
+def rewrite(path, section):
+    begin, end = "<!-- cluster:begin -->", "<!-- cluster:end -->"
+    text = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
+    block = f"{begin}\n{section}{end}"
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--topica", default=os.path.join(ROOT, "target", "release", "topica"))
     ap.add_argument("--data", default=os.environ.get("TOPICA_DATA_DIR"))
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("--only", choices=["news", "example4", "all20"], action="append")
+    ap.add_argument("--markdown", metavar="FILE",
+                    help="rewrite the clustering section of this file (BENCHMARKS.md)")
     args = ap.parse_args()
     if not args.data or not os.path.exists(os.path.join(args.data, "20newsgroups_clean.jsonl")):
         sys.exit("set TOPICA_DATA_DIR (or --data) to the folder holding 20newsgroups_clean.jsonl "
@@ -207,6 +287,9 @@ def main():
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(results, f, indent=1)
+    if args.markdown:
+        command = "python3 benches/compare_cluster.py --data \"$TOPICA_DATA_DIR\" --markdown BENCHMARKS.md"
+        rewrite(args.markdown, markdown(results, command))
 
 
 if __name__ == "__main__":
