@@ -240,6 +240,29 @@ def markdown(results, command):
                         f"| {title}, {label} | {score.replace('_', '-')} | {t[score]['mean']:.3f} | "
                         f"{p[score]['mean']:.3f} | {t['seconds_median']:.2f} s | {p['seconds_median']:.2f} s | "
                         f"{p['seconds_median'] / t['seconds_median']:.1f}x |")
+    by = {r["workload"].split(",")[0]: r for r in results}
+    targets = []
+    if "data/news" in by:
+        r = by["data/news"]
+        ari = r["topica"]["ari"]["mean"]
+        noise = min(r["noise_in_outliers_per_seed"])
+        targets.append(("data/news, k = 4: ARI at least 0.75 on the topical paragraphs",
+                        f"{ari:.3f}", ari >= 0.75))
+        targets.append(("data/news: the boilerplate in topic -1",
+                        f"{noise} of {r['noise_paragraphs']}", noise == r["noise_paragraphs"]))
+    if "example4" in by:
+        v = by["example4"]["topica"]["v_measure"]["mean"]
+        targets.append(("document-clustering example: V-measure at least 0.45 (5 seeds)",
+                        f"{v:.3f} (scikit-learn {by['example4']['sklearn']['v_measure']['mean']:.3f})", v >= 0.45))
+    if "all20" in by:
+        r = by["all20"]
+        ratio = r["sklearn"]["seconds_median"] / r["topica"]["seconds_median"]
+        ratio1 = r["sklearn"]["seconds_median"] / r["topica_n_init_1"]["seconds_median"]
+        targets.append(("10 times faster than scikit-learn (all 20 groups, whole command vs in process)",
+                        f"{ratio:.1f}x with the default 10 restarts, {ratio1:.1f}x with --n-init 1", ratio >= 10))
+    if targets:
+        out += ["", "### Targets of issue 3", "", "| target | measured | met? |", "| --- | --- | --- |"]
+        out += [f"| {t} | {m} | {'met' if ok else '**not met**'} |" for t, m, ok in targets]
     return "\n".join(out) + "\n"
 
 
@@ -263,6 +286,8 @@ def main():
     ap.add_argument("--data", default=os.environ.get("TOPICA_DATA_DIR"))
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("--only", choices=["news", "example4", "all20"], action="append")
+    ap.add_argument("--from-json", metavar="FILE",
+                    help="write the Markdown from the results of an earlier --json run instead of measuring")
     ap.add_argument("--markdown", metavar="FILE",
                     help="rewrite the clustering section of this file (BENCHMARKS.md)")
     args = ap.parse_args()
@@ -271,6 +296,10 @@ def main():
                  "(../shared/data, see its README.md)")
     only = set(args.only or ["news", "example4", "all20"])
     results = []
+    if args.from_json:
+        with open(args.from_json, encoding="utf-8") as f:
+            results = json.load(f)
+        only = set()
     with tempfile.TemporaryDirectory() as out_dir:
         if "news" in only:
             results.append(news(args.topica, out_dir))

@@ -301,24 +301,43 @@ fn k_auto_reports_the_silhouette_of_every_k_tried() {
 #[test]
 fn the_same_seed_gives_the_same_report_whatever_the_thread_count() {
     let dir = tmp();
-    let mut outputs = Vec::new();
-    for threads in ["1", "2"] {
-        let out = dir.path().join(format!("r{threads}.jsonl"));
-        let r = run([
-            "--threads",
-            threads,
-            "cluster",
-            NEWS,
-            "--k",
-            "4",
-            "--assignments",
-            &arg(&out),
-            "-q",
-        ]);
-        assert_eq!(r.code, Some(0), "{}", r.stderr);
-        outputs.push(fs::read(out).unwrap());
+    for method in ["kmeans", "lsa-kmeans", "hierarchical"] {
+        for batch in [None, Some("16")] {
+            if batch.is_some() && method == "hierarchical" {
+                continue;
+            }
+            let mut outputs = Vec::new();
+            for threads in ["1", "2"] {
+                let out = dir.path().join(format!("r{threads}.json"));
+                let mut args = vec![
+                    "--threads",
+                    threads,
+                    "cluster",
+                    NEWS,
+                    "--k",
+                    "auto",
+                    "--method",
+                    method,
+                    "--n-components",
+                    "20",
+                    "-o",
+                ];
+                let out_arg = arg(&out);
+                args.push(&out_arg);
+                args.push("-q");
+                if let Some(b) = batch {
+                    args.extend(["--batch-size", b]);
+                }
+                let r = run(&args);
+                assert_eq!(r.code, Some(0), "{method}: {}", r.stderr);
+                outputs.push(fs::read(out).unwrap());
+            }
+            assert!(
+                outputs[0] == outputs[1],
+                "{method} {batch:?}: reports differ"
+            );
+        }
     }
-    assert_eq!(outputs[0], outputs[1]);
 }
 
 #[test]

@@ -517,20 +517,22 @@ impl ClusterParams {
                 let n = z.nrows();
                 let mut rng = Xoshiro256Plus::seed_from_u64(self.seed ^ 0x9e37_79b9_7f4a_7c15);
                 let mut order: Vec<usize> = (0..n).collect();
+                // Epochs of shuffled mini-batches until linfa reports
+                // convergence on a batch, or `max_iter` epochs.
                 'epochs: for _ in 0..self.max_iter {
                     rand::seq::SliceRandom::shuffle(order.as_mut_slice(), &mut rng);
                     for batch in order.chunks(batch_size.max(k)) {
                         let dataset = DatasetBase::from(z.select(ndarray::Axis(0), batch));
                         match params.fit_with(model.take(), &dataset) {
-                            Ok(m) => model = Some(m),
+                            Ok(m) => {
+                                model = Some(m);
+                                break 'epochs;
+                            }
                             Err(linfa_clustering::IncrKMeansError::NotConverged(m)) => {
                                 model = Some(m)
                             }
                             Err(e) => return Err(fail(&e)),
                         }
-                    }
-                    if model.is_some() {
-                        break 'epochs;
                     }
                 }
                 model.ok_or_else(|| {
