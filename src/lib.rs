@@ -61,6 +61,15 @@
 //!   matrices (vocabulary hash, shape, non-zeros, sampled rows within 1e-9).
 //!   CI also runs the script's `check`, which compares the `topica vectorize`
 //!   output on all of 20 Newsgroups with scikit-learn live.
+//! - **Clustering against its references.** `tests/metrics.rs` checks ARI,
+//!   NMI, homogeneity, completeness, V-measure and the cosine silhouette
+//!   against scikit-learn to 1e-9 (`tests/sklearn_metrics.py`);
+//!   `tests/hierarchical.rs` the linkage matrices against scipy's
+//!   (`tests/scipy_linkage.py`); `tests/reduce.rs` the truncated SVD against
+//!   exact and scikit-learn's values (`tests/sklearn_svd.py`);
+//!   `tests/topics.rs` c-TF-IDF against BERTopic's formula
+//!   (`tests/bertopic_ctfidf.py`); `tests/cluster_cli.rs` the whole
+//!   `topica cluster` job on `data/news` against the hand labels.
 //! - **Fast paths against reference paths.** The vectorizer's counting is
 //!   checked against [`Analyzer::analyze`](analyze::Analyzer::analyze), the
 //!   block tokenizer against a character-by-character one (property tests),
