@@ -14,6 +14,8 @@
 //! - [`reduce`]: sparse rows become short dense ones (LSA);
 //! - [`cluster`]: vectors become topics (k-means, hierarchical);
 //! - [`topics`]: topics get names (c-TF-IDF top terms, guided naming);
+//! - [`similarity`]: nearest documents, queries by text, the all-pairs
+//!   neighbour graph and near-duplicates (cosine, TF-IDF or LSA space);
 //! - [`metrics`]: clusterings are scored (ARI, NMI, V-measure, silhouette);
 //! - [`report`]: the clustering report, and writing files whole or not at all;
 //! - [`job`]: the main job, `topica cluster`, as one call composing the above.
@@ -88,6 +90,7 @@ pub mod job;
 pub mod metrics;
 pub mod reduce;
 pub mod report;
+pub mod similarity;
 pub mod topics;
 pub mod vectorize;
 
