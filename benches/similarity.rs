@@ -1,0 +1,84 @@
+//! Criterion benchmarks of topica's similarity index on the default TF-IDF of
+//! all of 20 Newsgroups (18,846 documents × 173,762 terms).
+//!
+//! ```text
+//! TOPICA_DATA_DIR=../shared/data cargo bench --bench similarity -- --sample-size 10
+//! ```
+//!
+//! Groups:
+//!
+//! - `neighbors`: `index.neighbors(10)`, every document's 10 nearest others
+//!   (the all-pairs kNN graph through the inverted index), against
+//!   scikit-learn's `NearestNeighbors(n_neighbors=11, metric="cosine",
+//!   algorithm="brute").fit(X).kneighbors(X)` on the same matrix
+//!   (`python tests/sklearn_similarity.py time --data DIR` times it);
+//! - `query_text`: one free-text query (analysed with the fitted model and
+//!   scored through the inverted index) against the built index.
+//!
+//! The vectorizing and the index are built once, outside the measurement.
+//! Each measured closure checks its result. Without the data
+//! (`TOPICA_DATA_DIR` unset or the file missing) the benchmark says what is
+//! missing and exits successfully.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, SamplingMode};
+use topica::corpus::{Corpus, reference_file};
+use topica::similarity::SimilarityIndex;
+use topica::vectorize::TfidfVectorizer;
+
+fn main() {
+    let path = match reference_file("20newsgroups.jsonl") {
+        Ok(path) => path,
+        Err(e) => {
+            eprintln!("similarity benchmarks skipped: {e}");
+            return;
+        }
+    };
+    let corpus = Corpus::read(&[&path], &Default::default()).expect("20 Newsgroups reads");
+    let (model, x) = TfidfVectorizer::params()
+        .fit_transform(&corpus.texts())
+        .expect("20 Newsgroups vectorizes");
+    let ids: Vec<String> = corpus.documents.iter().map(|d| d.id.clone()).collect();
+    let sources: Vec<String> = corpus
+        .documents
+        .iter()
+        .map(|d| d.source.to_string())
+        .collect();
+    let n = ids.len();
+    let index = SimilarityIndex::params()
+        .build(&model, x.matrix(), ids, sources)
+        .expect("the index builds");
+
+    let mut c = Criterion::default().configure_from_args();
+    let mut g = c.benchmark_group("neighbors");
+    g.sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(20));
+    g.bench_function("top10_all_pairs", |b| {
+        b.iter(|| {
+            let graph = index.neighbors(10).expect("top 10");
+            assert_eq!(graph.len(), n);
+            assert!(graph.iter().all(|hits| hits.len() == 10));
+            black_box(graph)
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("query_text");
+    g.sample_size(100);
+    let query = "graphics card drivers for the new monitor";
+    g.bench_function("one_query_top10", |b| {
+        b.iter(|| {
+            let found = index
+                .query_text(black_box(query), 10, 0.0)
+                .expect("a query");
+            assert_eq!(found.hits.len(), 10);
+            black_box(found)
+        })
+    });
+    g.finish();
+    c.final_summary();
+}
