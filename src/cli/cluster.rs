@@ -168,18 +168,7 @@ pub struct ClusterArgs {
 
 impl ClusterArgs {
     fn job(&self) -> anyhow::Result<ClusterJob> {
-        let stop_words = match self.stop_words.as_str() {
-            "none" => None,
-            spec => Some(match spec.parse::<StopWordList>() {
-                Ok(list) => list,
-                Err(_) if std::path::Path::new(spec).exists() => {
-                    StopWordList::from_file(spec).map_err(topica_error)?
-                }
-                Err(unknown) => {
-                    return Err(topica_error(topica::ParamError::new("stop_words", unknown)));
-                }
-            }),
-        };
+        let stop_words = stop_words(&self.stop_words)?;
         let vectorizer = TfidfVectorizer::params()
             .stop_words(stop_words)
             .stem(self.stem)
@@ -236,6 +225,22 @@ impl ClusterArgs {
             ignore_labels: self.ignore_label.clone(),
         })
     }
+}
+
+/// `--stop-words`: a list's name, a file of words, or `none`.
+pub(crate) fn stop_words(spec: &str) -> anyhow::Result<Option<StopWordList>> {
+    Ok(match spec {
+        "none" => None,
+        spec => Some(match spec.parse::<StopWordList>() {
+            Ok(list) => list,
+            Err(_) if std::path::Path::new(spec).exists() => {
+                StopWordList::from_file(spec).map_err(topica_error)?
+            }
+            Err(unknown) => {
+                return Err(topica_error(topica::ParamError::new("stop_words", unknown)));
+            }
+        }),
+    })
 }
 
 /// Runs `topica cluster`.

@@ -5,6 +5,7 @@
 mod cluster;
 mod eval;
 mod input;
+mod similar;
 mod vectorize;
 
 use std::process::ExitCode;
@@ -35,6 +36,13 @@ pub enum Command {
     /// Score predicted topics against true labels (ARI, NMI, V-measure,
     /// homogeneity, completeness) and, given the corpus, their silhouette.
     Eval(eval::EvalArgs),
+    /// The documents most like one document or a free-text query.
+    Similar(similar::SimilarArgs),
+    /// Every document's nearest others: the k-nearest-neighbour graph as
+    /// JSON Lines.
+    Neighbors(similar::NeighborsArgs),
+    /// Groups of near-duplicate paragraphs.
+    Duplicates(similar::DuplicatesArgs),
     /// Turn documents into TF-IDF (or hashed) vectors, as scikit-learn's
     /// TfidfVectorizer (or HashingVectorizer) does.
     Vectorize(VectorizeArgs),
@@ -51,6 +59,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Cluster(args) => cluster::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Similar(args) => similar::run_similar(args),
+        Command::Neighbors(args) => similar::run_neighbors(args),
+        Command::Duplicates(args) => similar::run_duplicates(args),
         Command::Vectorize(args) => vectorize::run(args),
     }
 }

@@ -1,0 +1,323 @@
+//! `topica similar`, `topica neighbors` and `topica duplicates`: what else
+//! says this? Flags, the library's [`SimilarityIndex`], printing.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::{InputArgs, topica_error};
+use topica::analyze::Language;
+use topica::corpus::Corpus;
+use topica::report::Staging;
+use topica::similarity::{Hit, SimilarityIndex, Space};
+use topica::vectorize::{DocFreq, TfidfVectorizer};
+
+/// How documents become vectors for similarity (scikit-learn's
+/// `TfidfVectorizer()` defaults, so that scores equal its
+/// `cosine_similarity`).
+#[derive(Debug, Args)]
+pub struct SpaceArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Compare in TF-IDF space (shared words) or in LSA space (related
+    /// words too).
+    #[arg(long, default_value = "tfidf", value_name = "SPACE", value_parser = ["tfidf", "lsa"])]
+    pub space: String,
+
+    /// Dimensions of the LSA space.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub n_components: usize,
+
+    /// Seed of the LSA reduction.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub seed: u64,
+
+    /// Stop words: english (scikit-learn's list), a language, a file of
+    /// words, or none.
+    #[arg(long, default_value = "none", value_name = "LIST|FILE|none")]
+    pub stop_words: String,
+
+    /// Snowball-stem words in this language.
+    #[arg(long, value_name = "LANGUAGE")]
+    pub stem: Option<Language>,
+
+    /// Ignore terms in fewer documents than this (a count or a proportion).
+    #[arg(long, default_value = "1", value_name = "N|P")]
+    pub min_df: DocFreq,
+
+    /// Ignore terms in more documents than this (a count or a proportion).
+    #[arg(long, default_value = "1.0", value_name = "N|P")]
+    pub max_df: DocFreq,
+
+    /// tf becomes 1 + ln(tf).
+    #[arg(long)]
+    pub sublinear_tf: bool,
+}
+
+impl SpaceArgs {
+    /// Reads the corpus and builds the index.
+    fn index(&self) -> anyhow::Result<(Corpus, SimilarityIndex)> {
+        let stop_words = super::cluster::stop_words(&self.stop_words)?;
+        let params = TfidfVectorizer::params()
+            .stop_words(stop_words)
+            .stem(self.stem)
+            .min_df(self.min_df)
+            .max_df(self.max_df)
+            .sublinear_tf(self.sublinear_tf);
+        let space = if self.space == "lsa" {
+            Space::Lsa
+        } else {
+            Space::Tfidf
+        };
+        let index_params = SimilarityIndex::params()
+            .space(space)
+            .n_components(self.n_components)
+            .seed(self.seed);
+        params.check().map_err(topica_error)?;
+        index_params.check().map_err(topica_error)?;
+        let corpus = self.input.read()?;
+        let texts = corpus.texts();
+        let (model, x) = params.fit_transform(&texts).map_err(topica_error)?;
+        let ids = corpus.documents.iter().map(|d| d.id.clone()).collect();
+        let sources = corpus
+            .documents
+            .iter()
+            .map(|d| d.source.to_string())
+            .collect();
+        let index = index_params
+            .build(&model, x.matrix(), ids, sources)
+            .map_err(topica_error)?;
+        Ok((corpus, index))
+    }
+}
+
+/// Flags of `topica similar`.
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    #[command(flatten)]
+    pub space: SpaceArgs,
+
+    /// The document to find others like (its id).
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "query",
+        conflicts_with = "query"
+    )]
+    pub id: Option<String>,
+
+    /// Free text to find documents like.
+    #[arg(long, value_name = "TEXT")]
+    pub query: Option<String>,
+
+    /// How many to list.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
+
+    /// Leave out documents scoring below this.
+    #[arg(long, default_value_t = 0.0, value_name = "S")]
+    pub min_score: f64,
+
+    /// One JSON object per line instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Flags of `topica neighbors`.
+#[derive(Debug, Args)]
+pub struct NeighborsArgs {
+    #[command(flatten)]
+    pub space: SpaceArgs,
+
+    /// Neighbours per document.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
+
+    /// Write the graph here (JSON Lines) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Flags of `topica duplicates`.
+#[derive(Debug, Args)]
+pub struct DuplicatesArgs {
+    #[command(flatten)]
+    pub space: SpaceArgs,
+
+    /// Pairs scoring at least this are near-duplicates.
+    #[arg(long, default_value_t = 0.8, value_name = "S")]
+    pub threshold: f64,
+
+    /// Keep only groups that span more than one source.
+    #[arg(long)]
+    pub across_sources: bool,
+
+    /// One JSON object per group per line instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The first `max` characters of `text` on one line.
+fn opening(text: &str, max: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        format!(
+            "{}...",
+            flat.chars().take(max).collect::<String>().trim_end()
+        )
+    }
+}
+
+/// Runs `topica similar`.
+pub fn run_similar(args: SimilarArgs) -> anyhow::Result<ExitCode> {
+    if args.top == 0 {
+        return Err(topica_error(topica::ParamError::new(
+            "top",
+            "must be at least 1, got 0",
+        )));
+    }
+    let (corpus, index) = args.space.index()?;
+    let hits: Vec<Hit> = match (&args.id, &args.query) {
+        (Some(id), _) => index
+            .query_id(id, args.top, args.min_score)
+            .map_err(topica_error)?,
+        (None, Some(text)) => {
+            let result = index
+                .query_text(text, args.top, args.min_score)
+                .map_err(topica_error)?;
+            if let Some(w) = &result.warning {
+                eprintln!("topica: warning: {w}");
+            }
+            result.hits
+        }
+        (None, None) => unreachable!("clap requires --id or --query"),
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for (rank, hit) in hits.iter().enumerate() {
+        let doc = &corpus.documents[hit.index];
+        if args.json {
+            writeln!(
+                out,
+                "{}",
+                serde_json::json!({
+                    "id": hit.id, "score": hit.score, "source": &*doc.source,
+                    "text": opening(&doc.text, 200),
+                })
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{:>3}  {:.4}  {}  {}",
+                rank + 1,
+                hit.score,
+                hit.id,
+                opening(&doc.text, 90)
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `topica neighbors`.
+pub fn run_neighbors(args: NeighborsArgs) -> anyhow::Result<ExitCode> {
+    if args.top == 0 {
+        return Err(topica_error(topica::ParamError::new(
+            "top",
+            "must be at least 1, got 0",
+        )));
+    }
+    let (_, index) = args.space.index()?;
+    let graph = index.neighbors(args.top).map_err(topica_error)?;
+    let write = |w: &mut dyn Write| -> std::io::Result<()> {
+        for (i, hits) in graph.iter().enumerate() {
+            let neighbors: Vec<serde_json::Value> = hits
+                .iter()
+                .map(|h| serde_json::json!({"id": h.id, "score": h.score}))
+                .collect();
+            serde_json::to_writer(
+                &mut *w,
+                &serde_json::json!({"id": index.ids()[i], "neighbors": neighbors}),
+            )
+            .map_err(std::io::Error::other)?;
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    };
+    match &args.output {
+        Some(path) => {
+            let mut staging = Staging::new();
+            staging.write(path, write).map_err(topica_error)?;
+            staging.commit().map_err(topica_error)?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            write(&mut out)?;
+            out.flush()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `topica duplicates`.
+pub fn run_duplicates(args: DuplicatesArgs) -> anyhow::Result<ExitCode> {
+    if !(0.0..=1.0).contains(&args.threshold) {
+        return Err(topica_error(topica::ParamError::new(
+            "threshold",
+            format!("must be in [0, 1], got {}", args.threshold),
+        )));
+    }
+    let (corpus, index) = args.space.index()?;
+    let groups = index
+        .duplicates(args.threshold, args.across_sources)
+        .map_err(topica_error)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for (g, group) in groups.iter().enumerate() {
+        if args.json {
+            let members: Vec<serde_json::Value> = group
+                .members
+                .iter()
+                .map(|&i| {
+                    serde_json::json!({
+                        "id": index.ids()[i], "source": index.sources()[i],
+                        "text": opening(&corpus.documents[i].text, 200),
+                    })
+                })
+                .collect();
+            let pairs: Vec<serde_json::Value> = group
+                .pairs
+                .iter()
+                .map(|&(a, b, s)| serde_json::json!([index.ids()[a], index.ids()[b], s]))
+                .collect();
+            writeln!(
+                out,
+                "{}",
+                serde_json::json!({"group": g, "members": members, "pairs": pairs})
+            )?;
+        } else {
+            let best = group.pairs.iter().map(|p| p.2).fold(0.0, f64::max);
+            writeln!(
+                out,
+                "Group {g}: {} paragraphs (best score {best:.3})",
+                group.members.len()
+            )?;
+            for &i in &group.members {
+                writeln!(
+                    out,
+                    "  - {}: {}",
+                    index.ids()[i],
+                    opening(&corpus.documents[i].text, 100)
+                )?;
+            }
+        }
+    }
+    eprintln!("topica: {} groups of near-duplicates", groups.len());
+    Ok(ExitCode::SUCCESS)
+}
