@@ -40,6 +40,27 @@ fn similar_by_id_ranks_the_other_outlets_version_first() {
 }
 
 #[test]
+fn lsa_space_works_on_a_corpus_smaller_than_its_dimensions() {
+    let r = run([
+        "similar",
+        NEWS,
+        "--space",
+        "lsa",
+        "--id",
+        "01-gript-home-office-monitors-musk.txt#16",
+        "--top",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let hit: Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert!(
+        hit["id"].as_str().unwrap().starts_with(BBC_STATEMENT),
+        "{hit}"
+    );
+}
+
+#[test]
 fn similar_by_text_and_a_query_with_no_known_word() {
     let r = run([
         "similar",
