@@ -448,23 +448,23 @@ impl<T: Real> Weighting<T> for RawCounts {
     }
 }
 
-struct TfidfWeights<T> {
+struct TfidfWeights<'a, T: Real> {
     binary: bool,
     sublinear: bool,
-    idf: Option<Vec<T>>,
+    idf: Option<std::borrow::Cow<'a, [T]>>,
 }
 
-impl<T: Real> TfidfWeights<T> {
-    fn new(model: &TfidfVectorizer) -> Self {
+impl<'a, T: Real> TfidfWeights<'a, T> {
+    fn new(model: &'a TfidfVectorizer) -> Self {
         TfidfWeights {
             binary: model.params.binary,
             sublinear: model.params.sublinear_tf,
-            idf: model.params.use_idf.then(|| model.idf_as()),
+            idf: model.params.use_idf.then(|| T::model_idf(model)),
         }
     }
 }
 
-impl<T: Real> Weighting<T> for TfidfWeights<T> {
+impl<T: Real> Weighting<T> for TfidfWeights<'_, T> {
     #[inline]
     fn keeps(&self, _count: i64) -> bool {
         true
