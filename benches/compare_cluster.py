@@ -52,20 +52,13 @@ EXAMPLE_CATEGORIES = ["alt.atheism", "talk.religion.misc", "comp.graphics", "sci
 
 
 def news_paragraphs():
-    """The paragraphs of data/news as topica reads them (`--split auto`): on
-    blank lines when a file has any, else on line breaks; stripped,
-    non-empty, files in sorted order, ids FILE#N."""
-    folder = os.path.join(ROOT, "data", "news")
-    ids, texts = [], []
-    for name in sorted(os.listdir(folder)):
-        with open(os.path.join(folder, name), encoding="utf-8") as f:
-            text = f.read().replace("\r\n", "\n")
-            blank = any(not line.strip() for line in text.strip("\n").split("\n"))
-            parts = [p.strip() for p in (text.split("\n\n") if blank else text.split("\n"))]
-        for n, p in enumerate(p for p in parts if p):
-            ids.append(f"{name}#{n}")
-            texts.append(p)
-    return ids, texts
+    """The paragraphs of data/news as topica reads them, by the reference
+    script's reader (tests/sklearn_reference.py): ids FILE#N and texts."""
+    sys.path.insert(0, os.path.join(ROOT, "tests"))
+    from pathlib import Path
+    from sklearn_reference import read_news_paragraphs
+    docs = read_news_paragraphs(Path(ROOT) / "data" / "news")
+    return [d["id"] for d in docs], [d["text"] for d in docs]
 
 
 def read_labels(path):

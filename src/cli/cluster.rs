@@ -8,7 +8,7 @@ use std::time::Instant;
 use clap::Args;
 
 use super::{InputArgs, topica_error};
-use topica::analyze::{Language, StopWordList};
+use topica::analyze::Language;
 use topica::cluster::hierarchical::Linkage;
 use topica::cluster::{ClusterParams, ContextParams, KChoice, Method};
 use topica::job::{ClusterJob, Labels, NamingParams, Progress};
@@ -168,7 +168,7 @@ pub struct ClusterArgs {
 
 impl ClusterArgs {
     fn job(&self) -> anyhow::Result<ClusterJob> {
-        let stop_words = stop_words(&self.stop_words)?;
+        let stop_words = super::stop_words(Some(&self.stop_words))?;
         let vectorizer = TfidfVectorizer::params()
             .stop_words(stop_words)
             .stem(self.stem)
@@ -225,22 +225,6 @@ impl ClusterArgs {
             ignore_labels: self.ignore_label.clone(),
         })
     }
-}
-
-/// `--stop-words`: a list's name, a file of words, or `none`.
-pub(crate) fn stop_words(spec: &str) -> anyhow::Result<Option<StopWordList>> {
-    Ok(match spec {
-        "none" => None,
-        spec => Some(match spec.parse::<StopWordList>() {
-            Ok(list) => list,
-            Err(_) if std::path::Path::new(spec).exists() => {
-                StopWordList::from_file(spec).map_err(topica_error)?
-            }
-            Err(unknown) => {
-                return Err(topica_error(topica::ParamError::new("stop_words", unknown)));
-            }
-        }),
-    })
 }
 
 /// Runs `topica cluster`.

@@ -71,6 +71,26 @@ pub(crate) fn topica_error(e: impl Into<topica::Error>) -> anyhow::Error {
     anyhow::Error::new(e.into())
 }
 
+/// `--stop-words`: a list's name (`english`, a language), a file of words,
+/// or `none` (as no flag at all).
+pub(crate) fn stop_words(
+    spec: Option<&str>,
+) -> anyhow::Result<Option<topica::analyze::StopWordList>> {
+    use topica::analyze::StopWordList;
+    Ok(match spec {
+        None | Some("none") => None,
+        Some(spec) => Some(match spec.parse::<StopWordList>() {
+            Ok(list) => list,
+            Err(_) if std::path::Path::new(spec).exists() => {
+                StopWordList::from_file(spec).map_err(topica_error)?
+            }
+            Err(unknown) => {
+                return Err(topica_error(topica::ParamError::new("stop_words", unknown)));
+            }
+        }),
+    })
+}
+
 /// Prints the corpus's warnings on standard error.
 pub(crate) fn print_warnings(warnings: &[String]) {
     for w in warnings {

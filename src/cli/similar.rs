@@ -10,7 +10,7 @@ use clap::Args;
 use super::{InputArgs, topica_error};
 use topica::analyze::Language;
 use topica::corpus::Corpus;
-use topica::report::Staging;
+use topica::report::{Staging, excerpt};
 use topica::similarity::{Hit, SimilarityIndex, Space};
 use topica::vectorize::{DocFreq, TfidfVectorizer};
 
@@ -60,7 +60,7 @@ pub struct SpaceArgs {
 impl SpaceArgs {
     /// Reads the corpus and builds the index.
     fn index(&self) -> anyhow::Result<(Corpus, SimilarityIndex)> {
-        let stop_words = super::cluster::stop_words(&self.stop_words)?;
+        let stop_words = super::stop_words(Some(&self.stop_words))?;
         let params = TfidfVectorizer::params()
             .stop_words(stop_words)
             .stem(self.stem)
@@ -163,19 +163,6 @@ pub struct DuplicatesArgs {
     pub json: bool,
 }
 
-/// The first `max` characters of `text` on one line.
-fn opening(text: &str, max: usize) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        format!(
-            "{}...",
-            flat.chars().take(max).collect::<String>().trim_end()
-        )
-    }
-}
-
 /// Runs `topica similar`.
 pub fn run_similar(args: SimilarArgs) -> anyhow::Result<ExitCode> {
     if args.top == 0 {
@@ -210,7 +197,7 @@ pub fn run_similar(args: SimilarArgs) -> anyhow::Result<ExitCode> {
                 "{}",
                 serde_json::json!({
                     "id": hit.id, "score": hit.score, "source": &*doc.source,
-                    "text": opening(&doc.text, 200),
+                    "text": excerpt(&doc.text, 200),
                 })
             )?;
         } else {
@@ -220,7 +207,7 @@ pub fn run_similar(args: SimilarArgs) -> anyhow::Result<ExitCode> {
                 rank + 1,
                 hit.score,
                 hit.id,
-                opening(&doc.text, 90)
+                excerpt(&doc.text, 90)
             )?;
         }
     }
@@ -290,7 +277,7 @@ pub fn run_duplicates(args: DuplicatesArgs) -> anyhow::Result<ExitCode> {
                 .map(|&i| {
                     serde_json::json!({
                         "id": index.ids()[i], "source": index.sources()[i],
-                        "text": opening(&corpus.documents[i].text, 200),
+                        "text": excerpt(&corpus.documents[i].text, 200),
                     })
                 })
                 .collect();
@@ -316,7 +303,7 @@ pub fn run_duplicates(args: DuplicatesArgs) -> anyhow::Result<ExitCode> {
                     out,
                     "  - {}: {}",
                     index.ids()[i],
-                    opening(&corpus.documents[i].text, 100)
+                    excerpt(&corpus.documents[i].text, 100)
                 )?;
             }
         }

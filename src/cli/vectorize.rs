@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::{InputArgs, topica_error};
 use topica::analyze::{
-    AnalyzerKind, AnalyzerParams, DEFAULT_TOKEN_PATTERN, Language, StopWordList, StripAccents,
+    AnalyzerKind, AnalyzerParams, DEFAULT_TOKEN_PATTERN, Language, StripAccents,
 };
 use topica::report::Staging;
 use topica::vectorize::{
@@ -169,19 +169,7 @@ pub(crate) fn parse_range(s: &str) -> Result<(usize, usize), String> {
 impl AnalysisArgs {
     /// The analysis parameters (stop-word files are read here).
     pub fn params(&self) -> anyhow::Result<AnalyzerParams> {
-        let stop_words = match &self.stop_words {
-            None => None,
-            Some(spec) => Some(match spec.parse::<StopWordList>() {
-                Ok(list) => list,
-                Err(unknown) if std::path::Path::new(spec).exists() => {
-                    let _ = unknown;
-                    StopWordList::from_file(spec).map_err(topica_error)?
-                }
-                Err(unknown) => {
-                    return Err(topica_error(topica::ParamError::new("stop_words", unknown)));
-                }
-            }),
-        };
+        let stop_words = super::stop_words(self.stop_words.as_deref())?;
         Ok(AnalyzerParams::default()
             .analyzer(
                 self.analyzer

@@ -165,8 +165,10 @@ pub struct ClusterParams {
     /// this is an outlier.
     pub outlier_threshold: f64,
     /// A paragraph of plain text with fewer distinct informative terms than
-    /// this, sharing none with its neighbours, is an outlier (0 turns the
-    /// rule off; records of JSONL and CSV files are never judged by it).
+    /// this, sharing none with its neighbours within the context window (at
+    /// least the adjacent paragraphs, even with blending off), is an outlier
+    /// (0 turns the rule off; records of JSONL and CSV files are never
+    /// judged by it).
     pub min_terms: usize,
 }
 

@@ -8,5 +8,5 @@ mod topics;
 pub use self::atomic::{Staging, write_atomically};
 pub use self::topics::{
     CorpusStats, Dendrogram, DocumentTopic, LabelMetrics, Outlier, REPORT_FORMAT, Topic,
-    TopicReport, TopicTerm,
+    TopicReport, TopicTerm, excerpt,
 };

@@ -293,7 +293,11 @@ impl TopicReport {
 }
 
 /// The first `max` characters of `text` on one line, with an ellipsis when cut.
-fn excerpt(text: &str, max: usize) -> String {
+///
+/// ```
+/// assert_eq!(topica::report::excerpt("Grok  made\nimages", 9), "Grok made...");
+/// ```
+pub fn excerpt(text: &str, max: usize) -> String {
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() <= max {
         flat
