@@ -81,9 +81,6 @@ impl SpaceArgs {
         let corpus = self.input.read()?;
         let texts = corpus.texts();
         let (model, x) = params.fit_transform(&texts).map_err(topica_error)?;
-        // A corpus smaller than the LSA space gets as many dimensions as it has.
-        let (rows, cols) = x.shape();
-        let index_params = index_params.n_components(self.n_components.min(rows.min(cols)).max(1));
         let ids = corpus.documents.iter().map(|d| d.id.clone()).collect();
         let sources = corpus
             .documents

@@ -191,8 +191,10 @@ impl SimilarityParams {
     /// vocabulary is shared) to analyse text queries.
     ///
     /// In LSA space, `x` is reduced by
-    /// `TruncatedSvd::params(n_components).seed(seed)`, which fails when
-    /// `n_components` exceeds the smaller side of `x`.
+    /// `TruncatedSvd::params(n_components).seed(seed)`, `n_components` capped
+    /// at the smaller side of `x` (a corpus smaller than the LSA space gets
+    /// as many dimensions as it has, as `topica cluster --method lsa-kmeans`
+    /// does).
     ///
     /// Fails when the parameters do not [`check`](Self::check), when `ids` or
     /// `sources` do not have one entry per row, or when `x` does not have one
@@ -248,7 +250,8 @@ impl SimilarityParams {
         let vectors = match self.space {
             Space::Tfidf => Vectors::Sparse(SparseVectors::new(x)),
             Space::Lsa => {
-                let (svd, z) = TruncatedSvd::params(self.n_components)
+                let n_components = self.n_components.min(x.rows().min(x.cols())).max(1);
+                let (svd, z) = TruncatedSvd::params(n_components)
                     .seed(self.seed)
                     .fit_transform(x)?;
                 Vectors::Dense(DenseVectors::new(svd, z))
