@@ -21,7 +21,12 @@
 //! [`SimilarityIndex::neighbors`] and [`SimilarityIndex::duplicates`] never
 //! build an `n x n` matrix. In TF-IDF space each row is scored against the
 //! others through an inverted index (postings by term) into one reusable
-//! accumulator per task and pruned to its best `top` at once; in LSA space
+//! accumulator per task, without scattering the long postings of common
+//! terms: bounds on what those terms can add show which rows cannot make
+//! the row's best `top` (or reach the threshold), and only the others are
+//! scored exactly, so the result is the exhaustive one (see `prune.rs`,
+//! which also says why a score may differ from a free-text query's in the
+//! last bit); in LSA space
 //! blocks of 256 rows are multiplied by the matrix and pruned the same way.
 //! Memory grows with `n * top`. Rows are processed in parallel with rayon, and
 //! every score sums in a fixed order: the results are identical whatever the
@@ -50,6 +55,7 @@
 //! ```
 
 mod duplicates;
+mod prune;
 mod suggest;
 mod topk;
 mod vectors;
@@ -513,7 +519,7 @@ impl SimilarityIndex {
     /// ```
     pub fn neighbors(&self, top: usize) -> Result<Vec<Vec<Hit>>> {
         check_top(top)?;
-        Ok(self.vectors.all_rows(|_, candidates| {
+        Ok(self.vectors.all_rows_pruned(top, 0.0, |_, candidates| {
             self.hits(topk::select_top(candidates, top), f64::NEG_INFINITY)
         }))
     }
@@ -551,15 +557,17 @@ impl SimilarityIndex {
             )
             .into());
         }
-        let per_row: Vec<Vec<(usize, usize, f64)>> = self.vectors.all_rows(|i, candidates| {
-            let mut pairs: Vec<(usize, usize, f64)> = candidates
-                .into_iter()
-                .filter(|&(j, s)| j > i && s >= threshold)
-                .map(|(j, s)| (i, j, s))
-                .collect();
-            pairs.sort_unstable_by_key(|p| p.1);
-            pairs
-        });
+        let per_row: Vec<Vec<(usize, usize, f64)>> =
+            self.vectors
+                .all_rows_pruned(usize::MAX, threshold, |i, candidates| {
+                    let mut pairs: Vec<(usize, usize, f64)> = candidates
+                        .into_iter()
+                        .filter(|&(j, s)| j > i && s >= threshold)
+                        .map(|(j, s)| (i, j, s))
+                        .collect();
+                    pairs.sort_unstable_by_key(|p| p.1);
+                    pairs
+                });
         let pairs = per_row.into_iter().flatten().collect();
         let mut groups = duplicates::group(self.len(), pairs);
         if across_sources {

@@ -4,6 +4,7 @@
 use ndarray::{Array1, Array2, ArrayView1, s};
 use rayon::prelude::*;
 
+use super::prune::{Bounds, PruneScratch};
 use super::topk::select_top;
 use crate::reduce::{TruncatedSvd, normalize_rows};
 use crate::vectorize::SparseMatrix;
@@ -30,13 +31,16 @@ fn clamp(score: f64) -> f64 {
 #[derive(Debug, Clone)]
 pub(crate) struct SparseVectors {
     /// Row `i`: `(term, value)` pairs, L2-normalised (zero rows stay empty).
-    row_ptr: Vec<usize>,
-    row_term: Vec<u32>,
-    row_val: Vec<f64>,
+    pub(super) row_ptr: Vec<usize>,
+    pub(super) row_term: Vec<u32>,
+    pub(super) row_val: Vec<f64>,
     /// Postings of term `t`: `(row, value)` pairs, rows ascending.
-    col_ptr: Vec<usize>,
-    col_row: Vec<u32>,
-    col_val: Vec<f64>,
+    pub(super) col_ptr: Vec<usize>,
+    pub(super) col_row: Vec<u32>,
+    pub(super) col_val: Vec<f64>,
+    /// What the pruned all-pairs passes need (`None`: a weight is negative,
+    /// so every row takes the full scatter).
+    bounds: Option<Bounds>,
 }
 
 /// Unit-norm LSA rows and the SVD that projects queries.
@@ -56,13 +60,13 @@ pub(crate) enum Vectors {
 
 /// A scratch accumulator of one score per row, with the rows touched.
 pub(crate) struct Scratch {
-    acc: Vec<f64>,
-    seen: Vec<bool>,
-    touched: Vec<u32>,
+    pub(super) acc: Vec<f64>,
+    pub(super) seen: Vec<bool>,
+    pub(super) touched: Vec<u32>,
 }
 
 impl Scratch {
-    fn new(n: usize) -> Self {
+    pub(super) fn new(n: usize) -> Self {
         Scratch {
             acc: vec![0.0; n],
             seen: vec![false; n],
@@ -83,10 +87,25 @@ impl SparseVectors {
         for row in x.outer_iterator() {
             let norm = row.data().iter().map(|v| v * v).sum::<f64>().sqrt();
             if norm > 0.0 && norm.is_finite() {
+                // Terms ascending (sprs does not promise sorted rows): every
+                // score then sums in term order, whichever pass computes it.
+                let start = row_term.len();
                 for (t, &v) in row.iter() {
                     if v != 0.0 {
                         row_term.push(t as u32);
                         row_val.push(v / norm);
+                    }
+                }
+                if !row_term[start..].is_sorted() {
+                    let mut pairs: Vec<(u32, f64)> = row_term[start..]
+                        .iter()
+                        .copied()
+                        .zip(row_val[start..].iter().copied())
+                        .collect();
+                    pairs.sort_by_key(|p| p.0);
+                    for (k, (t, v)) in pairs.into_iter().enumerate() {
+                        row_term[start + k] = t;
+                        row_val[start + k] = v;
                     }
                 }
             }
@@ -110,25 +129,39 @@ impl SparseVectors {
                 next[t] += 1;
             }
         }
-        SparseVectors {
+        let mut v = SparseVectors {
             row_ptr,
             row_term,
             row_val,
             col_ptr,
             col_row,
             col_val,
-        }
+            bounds: None,
+        };
+        v.bounds = Bounds::new(&v);
+        v
     }
 
-    fn n_rows(&self) -> usize {
+    pub(super) fn n_rows(&self) -> usize {
         self.row_ptr.len() - 1
+    }
+
+    /// The number of terms (columns).
+    pub(super) fn n_terms(&self) -> usize {
+        self.col_ptr.len() - 1
+    }
+
+    /// The number of rows holding term `t` (the length of its postings).
+    #[inline]
+    pub(super) fn df(&self, t: usize) -> usize {
+        self.col_ptr[t + 1] - self.col_ptr[t]
     }
 
     /// Scores of every row against the unit query `(term, value)` pairs, as
     /// `(row, score)` for the rows scoring above 0 (except `skip`), in no
     /// promised order. Each score sums in the query's term order, whichever
     /// of the two ways below is taken.
-    fn positive_scores(
+    pub(super) fn positive_scores(
         &self,
         query: &[(usize, f64)],
         skip: Option<usize>,
@@ -210,7 +243,7 @@ impl SparseVectors {
         out
     }
 
-    fn row(&self, i: usize) -> Vec<(usize, f64)> {
+    pub(super) fn row(&self, i: usize) -> Vec<(usize, f64)> {
         let range = self.row_ptr[i]..self.row_ptr[i + 1];
         self.row_term[range.clone()]
             .iter()
@@ -304,10 +337,18 @@ impl Vectors {
     /// (`top = None`) or the best `top`, best first.
     pub(crate) fn row_search(&self, i: usize, top: Option<usize>) -> Vec<(usize, f64)> {
         let candidates = match self {
-            Vectors::Sparse(v) => {
-                let mut scratch = Scratch::new(v.n_rows());
-                v.positive_scores(&v.row(i), Some(i), &mut scratch)
-            }
+            // The pruned pass when it applies, so that a row's scores are
+            // those of the all-pairs passes to the bit.
+            Vectors::Sparse(v) => match &v.bounds {
+                Some(bounds) => {
+                    let mut scratch = PruneScratch::new(v, bounds);
+                    v.pruned_scores(bounds, i, top.unwrap_or(usize::MAX), 0.0, &mut scratch)
+                }
+                None => {
+                    let mut scratch = Scratch::new(v.n_rows());
+                    v.positive_scores(&v.row(i), Some(i), &mut scratch)
+                }
+            },
             Vectors::Dense(v) => {
                 if v.zero[i] {
                     Vec::new()
@@ -317,6 +358,32 @@ impl Vectors {
             }
         };
         select_top(candidates, top.unwrap_or(usize::MAX))
+    }
+
+    /// For every row, `keep(i, candidates)` applied to a subset of its
+    /// positive scores against every other row that holds at least its best
+    /// `top` and every score of at least `floor` (in no promised order), in
+    /// parallel; results in row order whatever the number of threads. TF-IDF
+    /// rows go through the exact pruning of `prune.rs`.
+    pub(crate) fn all_rows_pruned<T, F>(&self, top: usize, floor: f64, keep: F) -> Vec<T>
+    where
+        T: Send,
+        F: Fn(usize, Vec<(usize, f64)>) -> T + Sync,
+    {
+        match self {
+            Vectors::Sparse(v) => match &v.bounds {
+                Some(bounds) => (0..v.n_rows())
+                    .into_par_iter()
+                    .with_min_len(SPARSE_CHUNK)
+                    .map_init(
+                        || PruneScratch::new(v, bounds),
+                        |scratch, i| keep(i, v.pruned_scores(bounds, i, top, floor, scratch)),
+                    )
+                    .collect(),
+                None => self.all_rows(keep),
+            },
+            Vectors::Dense(_) => self.all_rows(keep),
+        }
     }
 
     /// For every row, `keep(i, candidates)` applied to its positive scores
