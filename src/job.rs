@@ -1,11 +1,13 @@
 //! The main job, `topica cluster`, as one library call: a corpus is
 //! vectorized, clustered, its topics named, scored against labels when known,
-//! and everything gathered into a [`TopicReport`].
+//! its documents placed on a map when asked, and everything gathered into a
+//! [`TopicReport`].
 //!
 //! Each step is its module's ([`vectorize`](crate::vectorize),
 //! [`cluster`](crate::cluster), [`topics`](crate::topics),
-//! [`metrics`](crate::metrics)); this module only composes them, in the
-//! order and with the defaults the command line uses.
+//! [`metrics`](crate::metrics), [`report`](crate::report) for the map);
+//! this module only composes them, in the order and with the defaults the
+//! command line uses.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -18,7 +20,8 @@ use crate::cluster::{ClusterParams, Clustering, OutlierReason};
 use crate::corpus::{Corpus, Format};
 use crate::error::{Error, ParamError, Result};
 use crate::report::{
-    CorpusStats, DocumentTopic, LabelMetrics, Outlier, REPORT_FORMAT, Topic, TopicReport, TopicTerm,
+    Coords, CoordsParams, CorpusStats, DocumentTopic, EXCERPT_CHARS, LabelMetrics, Outlier,
+    REPORT_FORMAT, Topic, TopicReport, TopicTerm,
 };
 use crate::topics::{CTfIdf, GuidedTopics, SurfaceForms, term_label};
 use crate::vectorize::{SparseMatrix, TfidfParams, TfidfVectorizer};
@@ -68,6 +71,12 @@ pub struct ClusterJob {
     pub labels: Option<Labels>,
     /// True labels whose documents are left out of the scores.
     pub ignore_labels: Vec<String>,
+    /// Place every document on a map of this many dimensions (2 or 3; `None`:
+    /// no map), projected from the LSA space of the clustering space with
+    /// the clustering's `n_components` and `seed` (see
+    /// [`report::Coords`](crate::report::Coords)). The report's documents
+    /// then carry `coords` and `excerpt`, and the report a `coords` object.
+    pub coords: Option<usize>,
 }
 
 impl Default for ClusterJob {
@@ -78,6 +87,7 @@ impl Default for ClusterJob {
             naming: NamingParams::default(),
             labels: None,
             ignore_labels: Vec::new(),
+            coords: None,
         }
     }
 }
@@ -142,7 +152,18 @@ impl ClusterJob {
         if self.naming.top_terms == 0 {
             return Err(ParamError::new("top_terms", "must be at least 1, got 0"));
         }
+        if let Some(dims) = self.coords {
+            self.coords_params(dims).check()?;
+        }
         Ok(())
+    }
+
+    /// The map's parameters: `dims` dimensions, the clustering's LSA size
+    /// and seed.
+    fn coords_params(&self, dims: usize) -> CoordsParams {
+        Coords::params(dims)
+            .n_components(self.clustering.n_components)
+            .seed(self.clustering.seed)
     }
 
     /// Runs the job on `corpus`. `inputs` are recorded in the report;
@@ -249,6 +270,16 @@ impl ClusterJob {
             });
         }
 
+        // The map is drawn from the space the topics were found in: the
+        // TF-IDF rows with plain-text paragraphs blended with their context.
+        let map = match self.coords {
+            None => None,
+            Some(dims) => {
+                progress.stage("placing documents on the map");
+                let space = self.clustering.context.blend(x, &groups);
+                Some(self.coords_params(dims).fit(&space, &labels)?.into_parts())
+            }
+        };
         let documents: Vec<DocumentTopic> = docs
             .iter()
             .enumerate()
@@ -259,6 +290,10 @@ impl ClusterJob {
                 topic: labels[i],
                 topic_name: name_of(labels[i]),
                 score: clustering.scores[i],
+                coords: map.as_ref().map(|(points, _)| points.row(i).to_vec()),
+                excerpt: map
+                    .as_ref()
+                    .map(|_| crate::report::excerpt(&d.text, EXCERPT_CHARS)),
             })
             .collect();
         let outliers = clustering
@@ -297,6 +332,7 @@ impl ClusterJob {
             k_selection: clustering.k_scores.clone(),
             silhouette: clustering.silhouette,
             dendrogram: leaves_named(&clustering, docs, &mut warnings),
+            coords: map.map(|(_, info)| info),
             metrics,
             warnings,
         })

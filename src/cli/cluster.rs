@@ -161,6 +161,13 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "LABEL")]
     pub ignore_label: Vec<String>,
 
+    /// Add map coordinates in N dimensions (2 or 3) and the opening words of
+    /// every document to the report: the LSA space projected onto the
+    /// principal axes of the topic centroids (see README.md); `topica
+    /// report` draws the map.
+    #[arg(long, value_name = "N")]
+    pub coords: Option<usize>,
+
     /// Print nothing on standard output.
     #[arg(short, long)]
     pub quiet: bool,
@@ -223,6 +230,7 @@ impl ClusterArgs {
             },
             labels,
             ignore_labels: self.ignore_label.clone(),
+            coords: self.coords,
         })
     }
 }

@@ -5,6 +5,7 @@
 mod cluster;
 mod eval;
 mod input;
+mod report;
 mod similar;
 mod vectorize;
 
@@ -33,6 +34,9 @@ pub struct Cli {
 pub enum Command {
     /// Group documents into topics, name them, and report (the main job).
     Cluster(cluster::ClusterArgs),
+    /// Render a report of `cluster -o` as one self-contained HTML page: the
+    /// topic map, top terms, representatives, outliers.
+    Report(report::ReportArgs),
     /// Score predicted topics against true labels (ARI, NMI, V-measure,
     /// homogeneity, completeness) and, given the corpus, their silhouette.
     Eval(eval::EvalArgs),
@@ -58,6 +62,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     match cli.command {
         Command::Cluster(args) => cluster::run(args),
+        Command::Report(args) => report::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Similar(args) => similar::run_similar(args),
         Command::Neighbors(args) => similar::run_neighbors(args),

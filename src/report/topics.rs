@@ -8,10 +8,15 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::coords::CoordsInfo;
 use crate::error::{Error, Result};
 
 /// The report's format version: a reader should refuse another one.
 pub const REPORT_FORMAT: u32 = 1;
+
+/// The length of the documents' [`excerpt`](DocumentTopic::excerpt)s, in
+/// characters (an ellipsis marks a cut).
+pub const EXCERPT_CHARS: usize = 160;
 
 /// Everything `topica cluster` found, as written to `-o report.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,6 +44,10 @@ pub struct TopicReport {
     pub silhouette: Option<f64>,
     /// The dendrogram, for hierarchical clustering.
     pub dendrogram: Option<Dendrogram>,
+    /// How the documents' [`coords`](DocumentTopic::coords) were made
+    /// (`topica cluster --coords N`); absent without `--coords`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub coords: Option<CoordsInfo>,
     /// Agreement with known labels, when given.
     pub metrics: Option<LabelMetrics>,
     /// Warnings met on the way (unreadable bytes, unknown seed words...).
@@ -103,6 +112,15 @@ pub struct DocumentTopic {
     pub topic_name: String,
     /// Cosine of its TF-IDF vector to its topic's centroid (0 for outliers).
     pub score: f64,
+    /// Its place on the topic map (`topica cluster --coords N`: N numbers,
+    /// see [`CoordsInfo`]); absent without `--coords`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub coords: Option<Vec<f64>>,
+    /// Its opening words (at most [`EXCERPT_CHARS`] characters, on one
+    /// line), written with `--coords` so that a map can label its points and
+    /// a reader show representatives without the corpus; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub excerpt: Option<String>,
 }
 
 /// An outlier and why.
