@@ -71,9 +71,16 @@ impl Staging {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let file = tempfile::Builder::new()
-            .prefix(".topica-")
-            .suffix(".tmp")
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".topica-").suffix(".tmp");
+        // tempfile creates 0600 files; an output is an ordinary file, made
+        // as `File::create` makes one (0666 less the user's umask).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let file = builder
             .tempfile_in(dir)
             .map_err(|e| Error::io(path, without_temporary_path(e)))?;
         let mut writer = BufWriter::with_capacity(1 << 16, file);
@@ -129,6 +136,20 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
         // No temporary file is left behind.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_are_ordinary_files_not_private_temporaries() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.html");
+        write_atomically(&path, |w| w.write_all(b"<p>")).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        let plain = dir.path().join("plain");
+        std::fs::File::create(&plain).unwrap();
+        let want = std::fs::metadata(&plain).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, want, "{mode:o} vs File::create's {want:o}");
     }
 
     #[test]
