@@ -224,7 +224,15 @@ impl ClusterJob {
             .collect();
 
         progress.stage("clustering");
-        let clustering = self.clustering.fit(x, &groups)?;
+        let metadata: Vec<bool> = if self.clustering.metadata_lines {
+            docs.iter()
+                .zip(&groups)
+                .map(|(d, g)| g.is_some() && crate::cluster::is_metadata_line(&d.text))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let clustering = self.clustering.fit_marked(x, &groups, &metadata)?;
         let (labels, order) = by_size(&clustering);
         let k = order.len();
 
@@ -304,6 +312,7 @@ impl ClusterJob {
                 rule: match reason {
                     OutlierReason::NoTerms => "no-terms",
                     OutlierReason::Isolated { .. } => "isolated",
+                    OutlierReason::MetadataLine => "metadata-line",
                     OutlierReason::FarFromTopics { .. } => "far-from-topics",
                 }
                 .to_string(),

@@ -96,6 +96,12 @@ pub struct ClusterArgs {
     #[arg(long, default_value_t = ClusterParams::default().min_terms, value_name = "N")]
     pub min_terms: usize,
 
+    /// Cluster paragraphs of plain text that are metadata lines ("Source:
+    /// ...", "Tags: ...": one short line opening with a one- or two-word
+    /// label and a colon) instead of sending them to topic -1.
+    #[arg(long)]
+    pub keep_metadata_lines: bool,
+
     /// Stop words: english (scikit-learn's list), a language, a file of
     /// words, or none.
     #[arg(long, default_value = "english", value_name = "LIST|FILE|none")]
@@ -211,6 +217,7 @@ impl ClusterArgs {
             },
             outlier_threshold: self.outlier_threshold,
             min_terms: self.min_terms,
+            metadata_lines: !self.keep_metadata_lines,
             linkage: self.linkage,
             distance_threshold: self.distance_threshold,
             n_components: self.n_components,
