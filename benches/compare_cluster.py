@@ -24,7 +24,11 @@ putting documents aside is never free.
 
     cargo build --release
     python3 benches/compare_cluster.py --data "$TOPICA_DATA_DIR" [--json out.json] \
-        [--markdown BENCHMARKS.md]
+        [--markdown BENCHMARKS.md] [--seeds N]
+
+`--seeds N` runs seeds 0..N-1 instead of 0-4 (benches/compare_all.py --quick
+uses 2). benches/sklearn_cluster.py runs the all20 pipeline below as a whole
+command, for the scaling measurements of benches/compare_scaling.py.
 """
 
 import argparse
@@ -76,6 +80,16 @@ def run_topica(topica, args, out_dir):
     with open(assignments, newline="", encoding="utf-8") as f:
         topics = {row["id"]: int(row["topic"]) for row in csv.DictReader(f)}
     return seconds, topics
+
+
+def example4_vectorizer():
+    """The vectorizer of scikit-learn's document-clustering example."""
+    return TfidfVectorizer(max_df=0.5, min_df=5, stop_words="english")
+
+
+def all20_vectorizer():
+    """scikit-learn's side of `topica cluster`'s default vectorizer."""
+    return TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2, max_df=0.5)
 
 
 def lsa_kmeans(k, seed, n_init):
@@ -185,8 +199,19 @@ def machine():
     return f"{cpu}, {os.cpu_count()} cores"
 
 
+def seeds_of(results):
+    """The number of seeds the results were measured over."""
+    for r in results:
+        for v in r["topica"].values():
+            if isinstance(v, dict) and "per_seed" in v:
+                return len(v["per_seed"])
+    return len(SEEDS)
+
+
 def markdown(results, command):
     import sklearn
+    n_seeds = seeds_of(results)
+    seeds_text = f"Seeds 0-{n_seeds - 1}" if n_seeds > 1 else "Seed 0"
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()
     load = os.getloadavg()[0]
@@ -196,11 +221,12 @@ def markdown(results, command):
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine()}, by",
         "",
         "```sh",
+        "cargo build --release",
         command,
         "```",
         "",
         f"with topica {commit}, Python {sys.version.split()[0]}, scikit-learn {sklearn.__version__}; "
-        f"load average (1 min) at the end {load:.2f}. Seeds 0-4; scores are means over the seeds, "
+        f"load average (1 min) at the end {load:.2f}. {seeds_text}; scores are means over the seeds, "
         "times are medians. topica's time is the whole command (reading, vectorizing, clustering, "
         "naming, writing the assignments) on every core; scikit-learn's is in process "
         "(vectorizing and clustering only) on one core for vectorizing and every core for KMeans. "
@@ -245,7 +271,7 @@ def markdown(results, command):
                         f"{noise} of {r['noise_paragraphs']}", noise == r["noise_paragraphs"]))
     if "example4" in by:
         v = by["example4"]["topica"]["v_measure"]["mean"]
-        targets.append(("document-clustering example: V-measure at least 0.45 (5 seeds)",
+        targets.append((f"document-clustering example: V-measure at least 0.45 ({n_seeds} seeds)",
                         f"{v:.3f} (scikit-learn {by['example4']['sklearn']['v_measure']['mean']:.3f})", v >= 0.45))
     if "all20" in by:
         r = by["all20"]
@@ -279,6 +305,7 @@ def main():
     ap.add_argument("--data", default=os.environ.get("TOPICA_DATA_DIR"))
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("--only", choices=["news", "example4", "all20"], action="append")
+    ap.add_argument("--seeds", type=int, default=5, help="run seeds 0..N-1 (default 5)")
     ap.add_argument("--from-json", metavar="FILE",
                     help="write the Markdown from the results of an earlier --json run instead of measuring")
     ap.add_argument("--markdown", metavar="FILE",
@@ -288,6 +315,10 @@ def main():
         sys.exit("set TOPICA_DATA_DIR (or --data) to the folder holding 20newsgroups_clean.jsonl "
                  "(../shared/data, see its README.md)")
     only = set(args.only or ["news", "example4", "all20"])
+    if args.seeds < 1:
+        sys.exit("--seeds must be at least 1")
+    global SEEDS
+    SEEDS = range(args.seeds)
     results = []
     if args.from_json:
         with open(args.from_json, encoding="utf-8") as f:
@@ -299,11 +330,11 @@ def main():
         if "example4" in only:
             results.append(newsgroups(
                 args.topica, args.data, out_dir, EXAMPLE_CATEGORIES, 4, "example4",
-                lambda: TfidfVectorizer(max_df=0.5, min_df=5, stop_words="english"), 1))
+                example4_vectorizer, 1))
         if "all20" in only:
             results.append(newsgroups(
                 args.topica, args.data, out_dir, None, 20, "all20",
-                lambda: TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2, max_df=0.5), 5))
+                all20_vectorizer, 5))
     for r in results:
         print(json.dumps(r, indent=1))
     if args.json:
@@ -311,6 +342,10 @@ def main():
             json.dump(results, f, indent=1)
     if args.markdown:
         command = "python3 benches/compare_cluster.py --data \"$TOPICA_DATA_DIR\" --markdown BENCHMARKS.md"
+        if args.seeds != 5 and not args.from_json:
+            command += f" --seeds {args.seeds}"
+        for part in args.only or []:
+            command += f" --only {part}"
         rewrite(args.markdown, markdown(results, command))
 
 

@@ -1,0 +1,151 @@
+"""What the comparison scripts of benches/ share: the machine's description,
+versions, the load average, and rewriting one marked section of
+BENCHMARKS.md (`<!-- NAME:begin -->` ... `<!-- NAME:end -->`).
+
+Imported by compare_linfa.py, compare_scaling.py and compare_all.py; not a
+script.
+"""
+
+import datetime
+import os
+import re
+import subprocess
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+HEADER = """# Benchmarks
+
+Measurements of topica against its peers. Each section is rewritten by the
+script it names; run that script to reproduce it on your machine.
+
+"""
+
+
+def machine():
+    """`CPU model, N cores`, from lscpu when there is one."""
+    model, cpus = None, os.cpu_count()
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True,
+                             env={**os.environ, "LC_ALL": "C"}).stdout
+        for line in out.splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "Model name":
+                model = value.strip()
+            elif key.strip() == "CPU(s)":
+                cpus = int(value.strip())
+    except (OSError, ValueError):
+        pass
+    return f"{model or 'unknown CPU'}, {cpus} cores"
+
+
+def memory():
+    """Total memory, `N GiB`, from /proc/meminfo when there is one."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    return f"{int(line.split()[1]) / 2**20:.0f} GiB"
+    except OSError:
+        pass
+    return "unknown memory"
+
+
+def load_average():
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def commit():
+    """The checkout's short commit, `-dirty` when it has changes."""
+    out = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO,
+                         capture_output=True, text=True).stdout.strip()
+    return out or "?"
+
+
+def rustc():
+    out = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout
+    return out.split("(")[0].replace("rustc", "").strip() or "?"
+
+
+def crate_version(name):
+    """The version of crate `name` in Cargo.lock."""
+    lock = (REPO / "Cargo.lock").read_text(encoding="utf-8")
+    m = re.search(r'name = "' + re.escape(name) + r'"\nversion = "([^"]+)"', lock)
+    return m.group(1) if m else "?"
+
+
+def bench_executable(name, log):
+    """Builds `cargo bench --bench NAME --no-run` and returns its executable."""
+    import json
+
+    log(f"building benches/{name}.rs (cargo bench --bench {name} --no-run)")
+    proc = subprocess.run(["cargo", "bench", "--bench", name, "--no-run",
+                           "--message-format=json"], cwd=REPO, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"cargo bench --bench {name} --no-run failed:\n{proc.stderr}")
+    for line in proc.stdout.splitlines():
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if (message.get("reason") == "compiler-artifact"
+                and message.get("target", {}).get("name") == name
+                and message.get("executable")):
+            return message["executable"]
+    raise SystemExit(f"cargo built no {name} executable")
+
+
+def release_binary(path, log):
+    """`path`, after `cargo build --release` when it is the default binary."""
+    path = Path(path).resolve()
+    default = (REPO / "target" / "release" / "topica").resolve()
+    if path == default:
+        log("cargo build --release")
+        proc = subprocess.run(["cargo", "build", "--release"], cwd=REPO,
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise SystemExit(f"cargo build --release failed:\n{proc.stderr}")
+    elif not path.exists():
+        raise SystemExit(f"{path} does not exist")
+    return path
+
+
+# Where a new section goes when its markers are absent: before the
+# similarity section, which another script owns.
+BEFORE_SIMILARITY = ["<!-- similarity:begin -->", "## Similarity"]
+
+
+def rewrite_section(path, name, section, before=None):
+    """Puts `section` between `<!-- name:begin -->` and `<!-- name:end -->` in
+    the Markdown file `path`, replacing what was there. When the markers are
+    absent the block goes before the first line starting with `before` (a
+    string or a list tried in order), else at the end; a missing file starts
+    with HEADER."""
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    block = f"{begin}\n{section.rstrip()}\n{end}"
+    path = Path(path)
+    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
+    else:
+        at = -1
+        for anchor in ([before] if isinstance(before, str) else before or []):
+            m = re.search("^" + re.escape(anchor), text, re.MULTILINE)
+            if m:
+                at = m.start()
+                break
+        if at >= 0:
+            text = text[:at] + block + "\n\n" + text[at:]
+        else:
+            text = text.rstrip("\n") + "\n\n" + block + "\n"
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
