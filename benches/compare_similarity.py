@@ -11,7 +11,12 @@ vectorizing, all-pairs top-10, writing JSON Lines), its time and peak RSS.
 The neighbour lists are compared (scores within 1e-9).
 
     cargo build --release
-    python3 benches/compare_similarity.py --data "$TOPICA_DATA_DIR" [--rounds 3]
+    python3 benches/compare_similarity.py --data "$TOPICA_DATA_DIR" [--rounds 3] [--markdown BENCHMARKS.md]
+
+With `--markdown FILE` it also rewrites the part of FILE between
+`<!-- similarity:begin -->` and `<!-- similarity:end -->` (the table of the
+all-pairs comparison; the free-text query and the scaling figures below it
+are measured by the commands they name).
 """
 
 import argparse
@@ -63,7 +68,9 @@ def main():
     ap.add_argument("--topica", default=os.path.join(ROOT, "target", "release", "topica"))
     ap.add_argument("--data", default=os.environ.get("TOPICA_DATA_DIR"))
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--markdown", help="rewrite the similarity section of this Markdown file")
     args = ap.parse_args()
+    load = os.getloadavg()[0]
     if not args.data or not os.path.exists(os.path.join(args.data, "20newsgroups.jsonl")):
         sys.exit("set TOPICA_DATA_DIR (or --data) to the folder holding 20newsgroups.jsonl "
                  "(../shared/data, see its README.md)")
@@ -95,13 +102,43 @@ def main():
     knn = statistics.median(r["knn_seconds"] for r in sk_runs)
     wall = statistics.median(r["wall_seconds"] for r in sk_runs)
     sk_rss = max(r["rss_mb"] for r in sk_runs)
-    print(json.dumps({
+    results = {
         "topica_whole_command_seconds": t, "topica_peak_rss_mb": t_rss,
         "sklearn_knn_seconds": knn, "sklearn_whole_process_seconds": wall, "sklearn_peak_rss_mb": sk_rss,
         "ratio_vs_sklearn_knn_only": knn / t, "ratio_whole": wall / t,
         "worst_score_difference_on_sampled_lists": worst,
         "rounds": args.rounds,
-    }, indent=1))
+    }
+    print(json.dumps(results, indent=1))
+    if args.markdown:
+        sys.path.insert(0, HERE)
+        import benchmd
+        benchmd.rewrite_section(args.markdown, "similarity", markdown(results, load, benchmd))
+        print(f"rewrote the similarity section of {args.markdown}", file=sys.stderr)
+
+
+def markdown(r, load, benchmd):
+    """The similarity section of BENCHMARKS.md for the results `r`."""
+    ratio = r["ratio_vs_sklearn_knn_only"]
+    met = "met" if ratio >= 10 else "**not met**"
+    return f"""## Similarity: all-pairs top-10 neighbours on all of 20 Newsgroups
+
+Measured {benchmd.now()} on {benchmd.machine()} (load average {load:.1f} at the start), by
+
+```sh
+cargo build --release
+python3 benches/compare_similarity.py --data "$TOPICA_DATA_DIR" --rounds {r["rounds"]} --markdown BENCHMARKS.md
+```
+
+{r["rounds"]} interleaved rounds, medians; `20newsgroups.jsonl` (18,846 posts), scikit-learn's default `TfidfVectorizer()` on both sides. topica: the whole command `topica neighbors 20newsgroups.jsonl --top 10 -o FILE` (reading, vectorizing, the exact pruned all-pairs pass of `src/similarity/prune.rs`, writing JSON Lines). scikit-learn: `NearestNeighbors(n_neighbors=11, metric="cosine", algorithm="brute").fit(X).kneighbors(X)`, timed alone in process and as the whole process (reading, vectorizing, kNN).
+
+| | topica | scikit-learn | ratio |
+| --- | --- | --- | --- |
+| time, whole command / kNN step alone | {r["topica_whole_command_seconds"]:.2f} s | {r["sklearn_knn_seconds"]:.2f} s | **{ratio:.1f}x** (target 10x: {met}) |
+| time, whole command / whole process | {r["topica_whole_command_seconds"]:.2f} s | {r["sklearn_whole_process_seconds"]:.2f} s | {r["ratio_whole"]:.1f}x |
+| peak RSS | {r["topica_peak_rss_mb"]:,.0f} MB | {r["sklearn_peak_rss_mb"]:,.0f} MB | {100 * r["topica_peak_rss_mb"] / r["sklearn_peak_rss_mb"]:.1f}% of scikit-learn's |
+| neighbour scores, sampled lists | | | worst difference {r["worst_score_difference_on_sampled_lists"]:.1e} |
+"""
 
 
 if __name__ == "__main__":
