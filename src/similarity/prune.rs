@@ -41,9 +41,10 @@
 //! Newsgroups), and is the same whatever the number of threads. Bounds carry
 //! a relative slack of 1e-9 against rounding.
 //!
-//! Measured on 20 Newsgroups (scikit-learn's default TF-IDF, top 10): the
-//! rare scatter does 9.5e8 multiply-adds and the exact scores 5.7e8, against
-//! 8.9e9 for the full scatter; but the work left out was the cheapest (long
+//! Measured on 20 Newsgroups (scikit-learn's default TF-IDF, top 10, with
+//! the cut at `n / 8`; the default `n / 4` scatters a little less and scores
+//! a little more exactly): the rare scatter does 9.5e8 multiply-adds and the
+//! exact scores 5.7e8, against 8.9e9 for the full scatter; but the work left out was the cheapest (long
 //! postings are read in row order), so the time falls by about a third, not
 //! by six (BENCHMARKS.md has the figures). Cutting at `n / 16` instead of
 //! `n / 4` leaves so many rows above their bound that it is twice slower.
@@ -182,6 +183,9 @@ impl Bounds {
 /// A task's scratch for the pruned passes.
 pub(crate) struct PruneScratch {
     scatter: Scratch,
+    /// The rows reached and their partial scores, to estimate `theta`
+    /// (reused from row to row: it holds thousands of rows each time).
+    probe: Vec<(usize, f64)>,
     /// The query row's weights on the common terms.
     query: Vec<f64>,
 }
@@ -190,6 +194,7 @@ impl PruneScratch {
     pub(crate) fn new(v: &SparseVectors, b: &Bounds) -> Self {
         PruneScratch {
             scatter: Scratch::new(v.n_rows()),
+            probe: Vec::new(),
             query: vec![0.0; b.n_common],
         }
     }
@@ -216,7 +221,11 @@ impl SparseVectors {
         if range.is_empty() {
             return Vec::new();
         }
-        let PruneScratch { scatter, query } = scratch;
+        let PruneScratch {
+            scatter,
+            probe,
+            query,
+        } = scratch;
 
         // 1. Rare terms: partial scores of the rows they reach (a row
         //    reached has a positive partial score: weights are positive).
@@ -267,12 +276,14 @@ impl SparseVectors {
         // 2. theta: the `top`-th best exact score among the best partials.
         let mut theta = floor;
         if top < n {
-            let mut probe: Vec<(usize, f64)> = touched
-                .iter()
-                .map(|&r| r as usize)
-                .filter(|&r| r != i)
-                .map(|r| (r, acc[r]))
-                .collect();
+            probe.clear();
+            probe.extend(
+                touched
+                    .iter()
+                    .map(|&r| r as usize)
+                    .filter(|&r| r != i)
+                    .map(|r| (r, acc[r])),
+            );
             let m = top.saturating_mul(PROBE_FACTOR).max(1);
             if probe.len() > m {
                 probe.select_nth_unstable_by(m - 1, |a, b| b.1.total_cmp(&a.1));
