@@ -7,6 +7,7 @@ script.
 """
 
 import datetime
+import json
 import os
 import re
 import subprocess
@@ -149,3 +150,20 @@ def rewrite_section(path, name, section, before=None):
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def publish(name, results, render, json_path=None, markdown=None, log=print):
+    """The end of every comparison script: writes `results` as JSON to
+    `json_path` (when given), prints the section `render(results)` and, with
+    `markdown`, rewrites the `name` section of that file (before the
+    similarity section when it has no markers yet)."""
+    if json_path is not None:
+        json_path = Path(json_path)
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        log(f"wrote {json_path}")
+    section = render(results)
+    print(section)
+    if markdown:
+        rewrite_section(markdown, name, section, before=BEFORE_SIMILARITY)
+        log(f"rewrote the {name} section of {markdown}")

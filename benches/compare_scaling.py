@@ -424,14 +424,9 @@ def main(argv=None):
         }
         results["rows"] = measure(args, topica)
         results["load_end"] = benchmd.load_average()
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-        log(f"wrote {args.json}")
-    section = render(results)
-    print(section)
-    if args.markdown:
-        benchmd.rewrite_section(args.markdown, NAME, section, before=benchmd.BEFORE_SIMILARITY)
-        log(f"rewrote the {NAME} section of {args.markdown}")
+    # The raw results are written only when measured, not when re-rendered.
+    benchmd.publish(NAME, results, render, json_path=None if args.from_json else args.json,
+                    markdown=args.markdown, log=log)
 
 
 if __name__ == "__main__":
