@@ -20,7 +20,7 @@ use super::kmeans::{Algorithm, SphericalKMeansParams};
 use super::rows::Rows;
 use crate::error::{Error, ParamError, Result};
 use crate::metrics::silhouette_cosine;
-use crate::reduce::{TruncatedSvd, normalize_rows};
+use crate::reduce::{TruncatedSvd, lsa_components, normalize_rows};
 use crate::vectorize::SparseMatrix;
 
 /// The clustering algorithm.
@@ -559,8 +559,7 @@ impl ClusterParams {
     /// document-clustering example does), then linfa-clustering's k-means
     /// with k-means++ starts. With `batch_size`, linfa's mini-batch k-means.
     fn fit_lsa_kmeans(&self, space: &SparseMatrix<f64>, ks: &[usize]) -> Result<Found> {
-        let (n, d) = (space.rows(), space.cols());
-        let n_components = self.n_components.min(n.min(d).saturating_sub(1)).max(1);
+        let n_components = lsa_components(self.n_components, space.rows(), space.cols());
         let (_, mut z) = TruncatedSvd::params(n_components)
             .seed(self.seed)
             .fit_transform(space)?;

@@ -346,6 +346,24 @@ fn check_finite(x: &SparseMatrix<f64>) -> Result<()> {
     }
 }
 
+/// The dimensions of an LSA space asked for as `asked` on a `rows x cols`
+/// matrix: at most one fewer than its smaller side, and at least 1. A
+/// reduction to the full rank is no reduction (its last component only
+/// carries what the others leave), and scikit-learn's `TruncatedSVD` with
+/// arpack refuses it. Every LSA space of topica (`cluster --method
+/// lsa-kmeans`, `cluster --coords`, `similar --space lsa`) is sized by it.
+///
+/// ```
+/// use topica::reduce::lsa_components;
+///
+/// assert_eq!(lsa_components(100, 74, 198), 73);
+/// assert_eq!(lsa_components(100, 18_846, 173_762), 100);
+/// assert_eq!(lsa_components(100, 1, 5), 1);
+/// ```
+pub fn lsa_components(asked: usize, rows: usize, cols: usize) -> usize {
+    asked.min(rows.min(cols).saturating_sub(1)).max(1)
+}
+
 /// Scales each row of `a` to unit Euclidean length, in place; rows of zeros
 /// stay zeros (as do rows so small that their squared norm underflows, as in
 /// scikit-learn). scikit-learn's `Normalizer(norm="l2")`, the step that follows

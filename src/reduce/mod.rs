@@ -56,7 +56,7 @@ mod hyperparams;
 mod linalg;
 mod sparse;
 
-pub use self::algorithm::{TruncatedSvd, normalize_rows};
+pub use self::algorithm::{TruncatedSvd, lsa_components, normalize_rows};
 pub use self::hyperparams::{PowerIterationNormalizer, TruncatedSvdParams};
 
 #[cfg(test)]

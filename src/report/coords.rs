@@ -8,7 +8,7 @@ use ndarray::{Array1, Array2, Axis};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ParamError, Result};
-use crate::reduce::{TruncatedSvd, normalize_rows};
+use crate::reduce::{TruncatedSvd, lsa_components, normalize_rows};
 use crate::vectorize::SparseMatrix;
 
 /// An eigenvalue below this share of its matrix's trace is taken as zero:
@@ -164,11 +164,7 @@ impl CoordsParams {
             return Ok(Array2::zeros((x.rows(), 0)));
         }
         let space = crate::cluster::select_rows(x, &kept);
-        let (rows, cols) = (space.rows(), space.cols());
-        let n_components = self
-            .n_components
-            .min(rows.min(cols).saturating_sub(1))
-            .max(1);
+        let n_components = lsa_components(self.n_components, space.rows(), space.cols());
         let svd = TruncatedSvd::params(n_components)
             .seed(self.seed)
             .fit(&space)?;

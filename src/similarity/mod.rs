@@ -69,7 +69,7 @@ use serde::Serialize;
 pub use self::duplicates::DuplicateGroup;
 use self::vectors::{DenseVectors, SparseVectors, Vectors};
 use crate::error::{Error, ParamError, Result};
-use crate::reduce::TruncatedSvd;
+use crate::reduce::{TruncatedSvd, lsa_components};
 use crate::vectorize::{SparseMatrix, TfidfVectorizer};
 
 /// Where documents are compared.
@@ -198,9 +198,9 @@ impl SimilarityParams {
     ///
     /// In LSA space, `x` is reduced by
     /// `TruncatedSvd::params(n_components).seed(seed)`, `n_components` capped
-    /// at the smaller side of `x` (a corpus smaller than the LSA space gets
-    /// as many dimensions as it has, as `topica cluster --method lsa-kmeans`
-    /// does).
+    /// by [`lsa_components`](crate::reduce::lsa_components) (one fewer than
+    /// the smaller side of `x`), as `topica cluster --method lsa-kmeans`
+    /// does.
     ///
     /// Fails when the parameters do not [`check`](Self::check), when `ids` or
     /// `sources` do not have one entry per row, or when `x` does not have one
@@ -256,7 +256,7 @@ impl SimilarityParams {
         let vectors = match self.space {
             Space::Tfidf => Vectors::Sparse(SparseVectors::new(x)),
             Space::Lsa => {
-                let n_components = self.n_components.min(x.rows().min(x.cols())).max(1);
+                let n_components = lsa_components(self.n_components, x.rows(), x.cols());
                 let (svd, z) = TruncatedSvd::params(n_components)
                     .seed(self.seed)
                     .fit_transform(x)?;
