@@ -22,7 +22,7 @@
 use rayon::prelude::*;
 
 use crate::error::ParamError;
-use crate::vectorize::SparseMatrix;
+use crate::vectorize::{SparseMatrix, l2_norm};
 
 /// How much of its neighbours a paragraph takes in.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -109,7 +109,7 @@ impl ContextParams {
                 if own.nnz() == 0 {
                     return (Vec::new(), Vec::new());
                 }
-                let own_norm = own.data().iter().map(|v| v * v).sum::<f64>().sqrt();
+                let own_norm = l2_norm(own.data());
                 let mut entries: Vec<(u32, f64)> = own
                     .indices()
                     .iter()
@@ -126,7 +126,7 @@ impl ContextParams {
                                 let gate = if self.floor >= 1.0 {
                                     1.0
                                 } else {
-                                    let norm = row.data().iter().map(|v| v * v).sum::<f64>().sqrt();
+                                    let norm = l2_norm(row.data());
                                     let cos = if norm > 0.0 {
                                         own.dot(&row) / (own_norm * norm)
                                     } else {
@@ -155,7 +155,7 @@ impl ContextParams {
                         data.push(v);
                     }
                 }
-                let norm = data.iter().map(|v| v * v).sum::<f64>().sqrt();
+                let norm = l2_norm(&data);
                 if norm > 0.0 {
                     data.iter_mut().for_each(|v| *v /= norm);
                 }

@@ -43,8 +43,9 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 use rayon::prelude::*;
 
-use super::rows::Rows;
+use super::rows::{Rescaled, Rows};
 use crate::error::{Error, ParamError, Result};
+use crate::vectorize::l2_norm;
 
 /// Rows per parallel task in the assignment step (fixed, for determinism).
 const CHUNK: usize = 512;
@@ -203,6 +204,15 @@ impl SphericalKMeansParams {
         if x.dim() == 0 {
             return Err(Error::Fit("cannot cluster rows of no features".into()));
         }
+        // Values whose squares leave f64's range (beyond about 1e±150) would
+        // turn norms and k-means++ distances into 0 or infinity: such rows
+        // are brought back into range first (cosines do not change).
+        if let Some(rescaled) = x.rescaled() {
+            return match rescaled {
+                Rescaled::Sparse(m) => self.fit(&m),
+                Rescaled::Dense(a) => self.fit(&a.view()),
+            };
+        }
         let mut best: Option<SphericalKMeans> = None;
         for run in 0..self.n_init {
             let mut rng = Xoshiro256Plus::seed_from_u64(self.seed.wrapping_add(run as u64));
@@ -267,7 +277,7 @@ impl SphericalKMeans {
     /// `|x|^2 + 1 - 2 cos` (for unit rows `2 - 2 cos`).
     pub fn inertia<R: Rows>(&self, x: &R) -> f64 {
         (0..x.n_rows())
-            .map(|i| x.norm_sq(i) + 1.0 - 2.0 * x.norm_sq(i).sqrt() * self.similarities[i])
+            .map(|i| x.norm_sq(i) + 1.0 - 2.0 * x.norm(i) * self.similarities[i])
             .sum()
     }
 
@@ -300,10 +310,7 @@ fn transpose(centroids: &[Vec<f64>], dim: usize) -> Vec<f64> {
 /// first cluster on ties. The cosine divides by the row's norm, so rows need
 /// not be unit; a zero row gets `(0, 0.0)`.
 fn assign<R: Rows>(x: &R, centroids_t: &[f64], k: usize) -> Vec<(usize, f64)> {
-    let norms: Vec<f64> = (0..x.n_rows())
-        .into_par_iter()
-        .map(|i| x.norm_sq(i).sqrt())
-        .collect();
+    let norms: Vec<f64> = (0..x.n_rows()).into_par_iter().map(|i| x.norm(i)).collect();
     assign_with_norms(x, centroids_t, k, &norms)
 }
 
@@ -339,7 +346,7 @@ fn assign_with_norms<R: Rows>(
 
 /// L2-normalises `v` in place; a zero vector stays zero.
 fn normalize(v: &mut [f64]) {
-    let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+    let norm = l2_norm(v);
     if norm > 0.0 {
         v.iter_mut().for_each(|x| *x /= norm);
     }
@@ -380,10 +387,7 @@ fn lloyd<R: Rows>(x: &R, centroids: Vec<Vec<f64>>, max_iter: usize, tol: f64) ->
     // Row norms once, and one feature-major centroid block reused by every
     // iteration: allocating k dense centroids and their transpose per
     // iteration cost a fifth of the run in page faults on 20 Newsgroups.
-    let norms: Vec<f64> = (0..x.n_rows())
-        .into_par_iter()
-        .map(|i| x.norm_sq(i).sqrt())
-        .collect();
+    let norms: Vec<f64> = (0..x.n_rows()).into_par_iter().map(|i| x.norm(i)).collect();
     let mut t = transpose(&centroids, dim);
     let mut labels: Vec<usize> = Vec::new();
     let mut previous = f64::NEG_INFINITY;
@@ -449,7 +453,7 @@ fn finish<R: Rows>(x: &R, mut centroids: Vec<Vec<f64>>, n_iter: usize) -> Spheri
         centroids[c].iter_mut().for_each(|v| *v = 0.0);
         x.add_to(i, 1.0, &mut centroids[c]);
         normalize(&mut centroids[c]);
-        let norm = x.norm_sq(i).sqrt();
+        let norm = x.norm(i);
         assignment[i].1 = if norm > 0.0 {
             x.dot(i, &centroids[c]) / norm
         } else {
@@ -499,7 +503,7 @@ fn mini_batch<R: Rows>(
                             best_dot = d;
                         }
                     }
-                    let norm = x.norm_sq(i).sqrt();
+                    let norm = x.norm(i);
                     (best, if norm > 0.0 { best_dot / norm } else { 0.0 })
                 })
                 .collect();
@@ -521,7 +525,7 @@ fn mini_batch<R: Rows>(
                     let keep = *count / (*count + m);
                     c.iter_mut().for_each(|v| *v *= keep);
                     for &i in rows {
-                        let norm = x.norm_sq(i).sqrt();
+                        let norm = x.norm(i);
                         if norm > 0.0 {
                             x.add_to(i, 1.0 / (norm * (*count + m)), c);
                         }

@@ -14,4 +14,4 @@ pub use self::pipeline::{
     ClusterParams, Clustering, KChoice, KScore, METADATA_MAX_WORDS, Method, OutlierReason,
     is_metadata_line, select_rows,
 };
-pub use self::rows::Rows;
+pub use self::rows::{Rescaled, Rows};

@@ -21,7 +21,7 @@ use super::rows::Rows;
 use crate::error::{Error, ParamError, Result};
 use crate::metrics::silhouette_cosine;
 use crate::reduce::{TruncatedSvd, lsa_components, normalize_rows};
-use crate::vectorize::SparseMatrix;
+use crate::vectorize::{SparseMatrix, l2_norm};
 
 /// The clustering algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -313,7 +313,7 @@ impl ClusterParams {
             )));
         }
         let n = x.rows();
-        let own_norms: Vec<f64> = (0..n).map(|i| x.norm_sq(i).sqrt()).collect();
+        let own_norms: Vec<f64> = (0..n).map(|i| x.norm(i)).collect();
         let marked = |i: usize| metadata.get(i).copied().unwrap_or(false);
         let mut outliers: Vec<(usize, OutlierReason)> = (0..n)
             .filter(|&i| own_norms[i] == 0.0)
@@ -715,12 +715,12 @@ fn own_centroids(x: &SparseMatrix<f64>, labels: &[i64], k: usize) -> Vec<Vec<f64
         .map(|rows| {
             let mut c = vec![0.0; x.cols()];
             for &i in rows {
-                let norm = x.norm_sq(i).sqrt();
+                let norm = x.norm(i);
                 if norm > 0.0 {
                     x.add_to(i, 1.0 / norm, &mut c);
                 }
             }
-            let norm = c.iter().map(|v| v * v).sum::<f64>().sqrt();
+            let norm = l2_norm(&c);
             if norm > 0.0 {
                 c.iter_mut().for_each(|v| *v /= norm);
             }

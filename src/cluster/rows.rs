@@ -1,9 +1,59 @@
 //! The rows k-means works on: sparse TF-IDF rows or dense LSA rows, behind
 //! one small trait so that every algorithm is written once.
 
-use ndarray::ArrayView2;
+use ndarray::{Array2, ArrayView2};
 
-use crate::vectorize::SparseMatrix;
+use crate::vectorize::{SparseMatrix, l2_norm};
+
+/// The smallest and largest magnitudes (2^-400 and 2^400) that rows may keep
+/// as they are: up to 2^100 squares of such values sum without leaving f64's
+/// normal range.
+const SAFE: (f64, f64) = (
+    f64::from_bits(((1023 - 400) as u64) << 52),
+    f64::from_bits(((1023 + 400) as u64) << 52),
+);
+
+/// A copy of rows brought back into a safe range of magnitudes, from
+/// [`Rows::rescaled`].
+#[derive(Debug, Clone)]
+pub enum Rescaled {
+    /// Rescaled sparse rows.
+    Sparse(SparseMatrix<f64>),
+    /// Rescaled dense rows.
+    Dense(Array2<f64>),
+}
+
+/// Multiplies `v` by 2^`e` exactly (in two steps, as 2^e alone may overflow).
+fn times_pow2(v: f64, e: i32) -> f64 {
+    let half = e / 2;
+    v * 2f64.powi(half) * 2f64.powi(e - half)
+}
+
+/// The power of two that brings `max` (a positive, finite magnitude) into
+/// [1, 2), when `max` lies outside the safe range; else 0.
+fn exponent_for(max: f64) -> i32 {
+    if max == 0.0 || !max.is_finite() || (SAFE.0..=SAFE.1).contains(&max) {
+        0
+    } else {
+        -(max.log2().floor() as i32)
+    }
+}
+
+/// The exponents of [`Rows::rescaled`] from each row's largest magnitude:
+/// one for the whole matrix (so that rows keep their relative sizes, which
+/// k-means++ distances depend on), then one per row still out of range.
+fn exponents(row_max: &[f64]) -> Option<(i32, Vec<i32>)> {
+    let out_of_range = |m: f64| exponent_for(m) != 0;
+    if !row_max.iter().any(|&m| out_of_range(m)) {
+        return None;
+    }
+    let global = exponent_for(row_max.iter().fold(0.0f64, |a, &m| a.max(m)));
+    let rows = row_max
+        .iter()
+        .map(|&m| exponent_for(times_pow2(m, global)))
+        .collect();
+    Some((global, rows))
+}
 
 /// Read access to the rows of a document x feature matrix.
 ///
@@ -18,6 +68,18 @@ pub trait Rows: Sync {
     fn dim(&self) -> usize;
     /// Squared Euclidean norm of row `i`.
     fn norm_sq(&self, i: usize) -> f64;
+    /// Euclidean norm of row `i`, exact at every magnitude ([`l2_norm`]).
+    fn norm(&self, i: usize) -> f64;
+    /// A copy in which values too small or too large for their squares to
+    /// stay in f64's normal range (a row's largest magnitude outside
+    /// 2^-400..2^400, about 1e±120) are multiplied by powers of two: first
+    /// the whole matrix, keeping the rows' relative sizes, then any row still
+    /// out of range on its own. Powers of two scale exactly, and cosines do
+    /// not depend on a row's scale, so cosine-based methods give the same
+    /// result on the copy. `None` when every row is in range (always so for
+    /// TF-IDF rows), or when a value is not finite (left for the caller's
+    /// own check to refuse).
+    fn rescaled(&self) -> Option<Rescaled>;
     /// Dot product of row `i` with a dense vector of length [`dim`](Rows::dim).
     fn dot(&self, i: usize, v: &[f64]) -> f64;
     /// Adds `weight` times row `i` to the dense vector `acc`.
@@ -42,6 +104,30 @@ impl Rows for SparseMatrix<f64> {
     fn norm_sq(&self, i: usize) -> f64 {
         self.outer_view(i)
             .map_or(0.0, |row| row.data().iter().map(|v| v * v).sum())
+    }
+
+    fn norm(&self, i: usize) -> f64 {
+        self.outer_view(i).map_or(0.0, |row| l2_norm(row.data()))
+    }
+
+    fn rescaled(&self) -> Option<Rescaled> {
+        let row_max: Vec<f64> = self
+            .outer_iterator()
+            .map(|row| row.data().iter().fold(0.0f64, |a, v| a.max(v.abs())))
+            .collect();
+        if self.data().iter().any(|v| !v.is_finite()) {
+            return None;
+        }
+        let (global, rows) = exponents(&row_max)?;
+        let mut copy = self.clone();
+        let indptr: Vec<usize> = copy.indptr().raw_storage().to_vec();
+        let data = copy.data_mut();
+        for (r, &e) in rows.iter().enumerate() {
+            for v in &mut data[indptr[r] - indptr[0]..indptr[r + 1] - indptr[0]] {
+                *v = times_pow2(times_pow2(*v, global), e);
+            }
+        }
+        Some(Rescaled::Sparse(copy))
     }
 
     fn dot(&self, i: usize, v: &[f64]) -> f64 {
@@ -96,6 +182,31 @@ impl Rows for ArrayView2<'_, f64> {
 
     fn norm_sq(&self, i: usize) -> f64 {
         self.row(i).iter().map(|v| v * v).sum()
+    }
+
+    fn norm(&self, i: usize) -> f64 {
+        let row = self.row(i);
+        match row.as_slice() {
+            Some(values) => l2_norm(values),
+            None => l2_norm(&row.to_vec()),
+        }
+    }
+
+    fn rescaled(&self) -> Option<Rescaled> {
+        if self.iter().any(|v| !v.is_finite()) {
+            return None;
+        }
+        let row_max: Vec<f64> = self
+            .rows()
+            .into_iter()
+            .map(|row| row.iter().fold(0.0f64, |a, v| a.max(v.abs())))
+            .collect();
+        let (global, rows) = exponents(&row_max)?;
+        let mut copy = self.to_owned();
+        for (mut row, &e) in copy.rows_mut().into_iter().zip(&rows) {
+            row.mapv_inplace(|v| times_pow2(times_pow2(v, global), e));
+        }
+        Some(Rescaled::Dense(copy))
     }
 
     fn dot(&self, i: usize, v: &[f64]) -> f64 {

@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use crate::cluster::Rows;
+use crate::cluster::{Rescaled, Rows};
 use crate::error::{Error, Result};
 
 /// Rows per parallel task (fixed, so that work never depends on the thread count).
@@ -121,6 +121,14 @@ fn silhouette_samples_in_blocks<R: Rows>(
              (inclusive)",
             n as i64 - 1
         )));
+    }
+    // Rows whose squared norms would leave f64's range are rescaled first
+    // (cosine distances do not depend on a row's scale).
+    if let Some(rescaled) = x.rescaled() {
+        return match rescaled {
+            Rescaled::Sparse(m) => silhouette_samples_in_blocks(&m, labels, max_values),
+            Rescaled::Dense(a) => silhouette_samples_in_blocks(&a.view(), labels, max_values),
+        };
     }
     let norms_sq: Vec<f64> = (0..n).into_par_iter().map(|i| x.norm_sq(i)).collect();
     if let Some(i) = norms_sq.iter().position(|s| !s.is_finite()) {

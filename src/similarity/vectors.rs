@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use super::prune::{Bounds, PruneScratch};
 use super::topk::select_top;
 use crate::reduce::{TruncatedSvd, normalize_rows};
-use crate::vectorize::SparseMatrix;
+use crate::vectorize::{SparseMatrix, l2_norm};
 
 /// Rows per parallel task in the dense (LSA) all-pairs pass: the block of
 /// scores is `LSA_BLOCK x n`, so memory grows with `n`, not `n^2`.
@@ -85,7 +85,7 @@ impl SparseVectors {
         let mut row_val = Vec::with_capacity(x.nnz());
         row_ptr.push(0);
         for row in x.outer_iterator() {
-            let norm = row.data().iter().map(|v| v * v).sum::<f64>().sqrt();
+            let norm = l2_norm(row.data());
             if norm > 0.0 && norm.is_finite() {
                 // Terms ascending (sprs does not promise sorted rows): every
                 // score then sums in term order, whichever pass computes it.
@@ -254,7 +254,7 @@ impl SparseVectors {
 
     fn query_vector(x: &SparseMatrix<f64>) -> Vec<(usize, f64)> {
         let row = x.outer_view(0).expect("one row");
-        let norm = row.data().iter().map(|v| v * v).sum::<f64>().sqrt();
+        let norm = l2_norm(row.data());
         if !(norm > 0.0 && norm.is_finite()) {
             return Vec::new();
         }

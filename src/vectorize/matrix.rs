@@ -240,3 +240,46 @@ impl<T: Real> DocTermMatrix<T> {
         self.vocabulary.write(path)
     }
 }
+
+/// The Euclidean (L2) norm of `values`, exact at every magnitude.
+///
+/// The plain `sqrt(sum v²)` is used whenever the sum of squares stays in
+/// f64's normal range (every TF-IDF row, and any row whose largest value lies
+/// roughly within 1e-145..1e150 in magnitude). Otherwise the values are
+/// scaled by their largest magnitude first, as LAPACK's `dnrm2` does, so that
+/// a row of values near 1e-160 (whose squares underflow to zero) or near
+/// 1e160 (whose squares overflow) still has its true norm, and cosines built
+/// on it stay in [-1, 1]. A NaN or infinite value gives a NaN or infinite
+/// norm.
+///
+/// ```
+/// use topica::vectorize::l2_norm;
+///
+/// assert_eq!(l2_norm(&[3.0, 4.0]), 5.0);
+/// assert_eq!(l2_norm(&[]), 0.0);
+/// // sqrt(1e-320 + 1e-320) would be 1.4e-160 at best, and 0 here:
+/// assert!((l2_norm(&[3e-160, 4e-160]) / 5e-160 - 1.0).abs() < 1e-15);
+/// assert!((l2_norm(&[3e160, 4e160]) / 5e160 - 1.0).abs() < 1e-15);
+/// ```
+pub fn l2_norm(values: &[f64]) -> f64 {
+    let sum: f64 = values.iter().map(|v| v * v).sum();
+    // Below 2^-968 a term lost to underflow (< 2^-1074 each) could matter;
+    // a zero sum is exact only when every value is zero.
+    let exact = sum >= f64::MIN_POSITIVE * 2f64.powi(54)
+        || (sum == 0.0 && values.iter().all(|&v| v == 0.0));
+    if sum.is_finite() && exact {
+        return sum.sqrt();
+    }
+    if values.iter().any(|v| v.is_nan()) {
+        return f64::NAN;
+    }
+    let max = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if max == 0.0 || max.is_infinite() {
+        return max;
+    }
+    max * values
+        .iter()
+        .map(|v| (v / max) * (v / max))
+        .sum::<f64>()
+        .sqrt()
+}

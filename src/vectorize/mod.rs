@@ -21,7 +21,7 @@ mod vocabulary;
 
 pub use self::hashing::{HashingParams, HashingVectorizer};
 pub use self::matrix::{
-    DocTermMatrix, Real, SparseMatrix, write_matrix_market, write_matrix_market_to,
+    DocTermMatrix, Real, SparseMatrix, l2_norm, write_matrix_market, write_matrix_market_to,
 };
 pub use self::model::{MODEL_FORMAT, MODEL_VERSION};
 pub use self::params::{DocFreq, Norm, TfidfParams};

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::hyperparams::Linkage;
 use crate::error::{Error, Result};
-use crate::vectorize::SparseMatrix;
+use crate::vectorize::{SparseMatrix, l2_norm};
 
 /// Below this squared Euclidean distance (distance 1e-3), Ward's distance is
 /// recomputed as `sqrt(sum (a - b)^2)` rather than `sqrt(|a|^2 + |b|^2 - 2 a.b)`,
@@ -47,7 +47,7 @@ impl UnitRows {
                     "row {r} has the value {v}: distances need finite values"
                 )));
             }
-            let norm = val.iter().map(|v| v * v).sum::<f64>().sqrt();
+            let norm = l2_norm(val);
             if norm > 0.0 {
                 for (&j, &v) in idx.iter().zip(val) {
                     if v != 0.0 {
