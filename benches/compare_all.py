@@ -15,6 +15,8 @@ once and runs them in this order:
 - `cluster`: benches/compare_cluster.py, `topica cluster` against
   scikit-learn's LSA + KMeans on data/news and 20 Newsgroups, seeds 0-4
   (several minutes);
+- `hierarchical`: benches/compare_hierarchical.py, average linkage on 5,000
+  posts (criterion) against scikit-learn's and scipy's (a few minutes);
 - `linfa`: benches/compare_linfa.py, topica's k-means against
   linfa-clustering's KMeans on the same LSA vectors (two minutes);
 - `scaling`: benches/compare_scaling.py, whole commands at 1x, 4x and 16x 20
@@ -26,8 +28,9 @@ once and runs them in this order:
   it only prints its figures, and this script says so.
 
 `--quick` runs fewer rounds (vectorize 3 instead of 7, cluster 2 seeds
-instead of 5, linfa 2 seeds, scaling 1 round, similarity 1 round): enough to
-check a change, not to publish. `--dry-run` prints the commands only. Needs
+instead of 5, hierarchical 2 peer rounds instead of 5, linfa 2 seeds,
+scaling 1 round, similarity 1 round): enough to check a change, not to
+publish. `--dry-run` prints the commands only. Needs
 cargo, hyperfine, GNU time and the Python packages of tests/requirements.txt
 (run it with that environment's python); every part needs TOPICA_DATA_DIR.
 """
@@ -45,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchmd  # noqa: E402
 
 REPO = benchmd.REPO
-PARTS = ("vectorize", "cluster", "linfa", "scaling", "similarity")
+PARTS = ("vectorize", "cluster", "hierarchical", "linfa", "scaling", "similarity")
 
 
 def log(message):
@@ -70,6 +73,9 @@ def part_command(part, data, markdown, quick):
     if part == "cluster":
         return [*py, "benches/compare_cluster.py", *data, *md,
                 *(["--seeds", "2"] if quick else [])], None
+    if part == "hierarchical":
+        return [*py, "benches/compare_hierarchical.py", *data, *md,
+                *(["--rounds", "2"] if quick else [])], None
     if part == "linfa":
         return [*py, "benches/compare_linfa.py", *data, *md,
                 *(["--runs", "2"] if quick else [])], None
