@@ -204,6 +204,11 @@ impl SphericalKMeansParams {
         if x.dim() == 0 {
             return Err(Error::Fit("cannot cluster rows of no features".into()));
         }
+        if let Some(i) = x.first_non_finite() {
+            return Err(Error::Fit(format!(
+                "row {i} holds a NaN or infinite value: k-means needs finite values"
+            )));
+        }
         // Values whose squares leave f64's range (beyond about 1e±150) would
         // turn norms and k-means++ distances into 0 or infinity: such rows
         // are brought back into range first (cosines do not change).
@@ -668,6 +673,19 @@ mod tests {
             x.row_mut(i).mapv_inplace(|v| v / norm);
         }
         x
+    }
+
+    #[test]
+    fn non_finite_values_are_refused_naming_the_row() {
+        let mut x = blobs(2);
+        x[[41, 3]] = f64::NAN;
+        let e = SphericalKMeans::params(3).fit(&x.view()).unwrap_err();
+        assert!(e.to_string().contains("row 41"), "{e}");
+        x[[41, 3]] = 0.5;
+        x[[7, 0]] = f64::INFINITY;
+        let sparse = crate::reduce::tests::csr(&x);
+        let e = SphericalKMeans::params(3).fit(&sparse).unwrap_err();
+        assert!(e.to_string().contains("row 7"), "{e}");
     }
 
     #[test]

@@ -78,8 +78,12 @@ pub trait Rows: Sync {
     /// not depend on a row's scale, so cosine-based methods give the same
     /// result on the copy. `None` when every row is in range (always so for
     /// TF-IDF rows), or when a value is not finite (left for the caller's
-    /// own check to refuse).
+    /// own check, [`first_non_finite`](Rows::first_non_finite), to refuse).
     fn rescaled(&self) -> Option<Rescaled>;
+    /// The first row holding a NaN or infinite value, if any: every method
+    /// refuses such rows (as scikit-learn's `check_array` does) rather than
+    /// return NaN.
+    fn first_non_finite(&self) -> Option<usize>;
     /// Dot product of row `i` with a dense vector of length [`dim`](Rows::dim).
     fn dot(&self, i: usize, v: &[f64]) -> f64;
     /// Adds `weight` times row `i` to the dense vector `acc`.
@@ -128,6 +132,11 @@ impl Rows for SparseMatrix<f64> {
             }
         }
         Some(Rescaled::Sparse(copy))
+    }
+
+    fn first_non_finite(&self) -> Option<usize> {
+        self.outer_iterator()
+            .position(|row| row.data().iter().any(|v| !v.is_finite()))
     }
 
     fn dot(&self, i: usize, v: &[f64]) -> f64 {
@@ -207,6 +216,12 @@ impl Rows for ArrayView2<'_, f64> {
             row.mapv_inplace(|v| times_pow2(times_pow2(v, global), e));
         }
         Some(Rescaled::Dense(copy))
+    }
+
+    fn first_non_finite(&self) -> Option<usize> {
+        self.rows()
+            .into_iter()
+            .position(|row| row.iter().any(|v| !v.is_finite()))
     }
 
     fn dot(&self, i: usize, v: &[f64]) -> f64 {

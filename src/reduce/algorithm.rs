@@ -8,6 +8,7 @@ use super::linalg::{
     gaussian, lu_permuted_l, orthonormal_basis, orthonormalize, rescale, small_svd, times_small,
 };
 use super::sparse::{as_csr, csr_times_dense, total_column_variance, transpose};
+use crate::cluster::Rows;
 use crate::error::{Error, ParamError, Result};
 use crate::vectorize::SparseMatrix;
 
@@ -336,13 +337,12 @@ fn flip_signs(v: &mut Array2<f64>) {
 }
 
 /// Fails on NaN or infinite values, as scikit-learn's `check_array` does.
-fn check_finite(x: &SparseMatrix<f64>) -> Result<()> {
-    if x.data().iter().all(|v| v.is_finite()) {
-        Ok(())
-    } else {
-        Err(Error::Fit(
-            "the matrix holds NaN or infinite values".to_string(),
-        ))
+pub(crate) fn check_finite(x: &SparseMatrix<f64>) -> Result<()> {
+    match x.first_non_finite() {
+        None => Ok(()),
+        Some(i) => Err(Error::Fit(format!(
+            "the matrix holds NaN or infinite values (first in row {i})"
+        ))),
     }
 }
 

@@ -56,6 +56,7 @@ mod hyperparams;
 mod linalg;
 mod sparse;
 
+pub(crate) use self::algorithm::check_finite;
 pub use self::algorithm::{TruncatedSvd, lsa_components, normalize_rows};
 pub use self::hyperparams::{PowerIterationNormalizer, TruncatedSvdParams};
 

@@ -248,11 +248,7 @@ impl SimilarityParams {
                  build the index from the model's own matrix"
             )));
         }
-        if x.data().iter().any(|v| !v.is_finite()) {
-            return Err(Error::Fit(
-                "the matrix holds NaN or infinite values".to_string(),
-            ));
-        }
+        crate::reduce::check_finite(x)?;
         let vectors = match self.space {
             Space::Tfidf => Vectors::Sparse(SparseVectors::new(x)),
             Space::Lsa => {
