@@ -23,13 +23,13 @@ once and runs them in this order:
   Newsgroups, time and peak memory, also into benches/results/scaling.json
   (25 minutes on 2 cores, most of it at 16x);
 - `similarity`: benches/compare_similarity.py, `topica neighbors` against
-  scikit-learn's brute-force NearestNeighbors (a few minutes). Its section
-  is rewritten when that script takes `--markdown FILE`; a version without
-  it only prints its figures, and this script says so.
+  scikit-learn's brute-force NearestNeighbors at 1x, 2x and 4x, and one
+  free-text query against scikit-learn's (about 15 minutes, most of it
+  scikit-learn at 4x).
 
 `--quick` runs fewer rounds (vectorize 3 instead of 7, cluster 2 seeds
 instead of 5, hierarchical 2 peer rounds instead of 5, linfa 2 seeds,
-scaling 1 round, similarity 1 round): enough to check a change, not to
+scaling 1 round, similarity 1 round and 2x only): enough to check a change, not to
 publish. `--dry-run` prints the commands only. Needs
 cargo, hyperfine, GNU time and the Python packages of tests/requirements.txt
 (run it with that environment's python); every part needs TOPICA_DATA_DIR.
@@ -55,13 +55,6 @@ def log(message):
     print(f"compare_all: {message}", file=sys.stderr, flush=True)
 
 
-def takes_markdown(script):
-    """Whether `script --help` mentions a `--markdown` option."""
-    proc = subprocess.run([sys.executable, script, "--help"], cwd=REPO,
-                          capture_output=True, text=True)
-    return "--markdown" in proc.stdout
-
-
 def part_command(part, data, markdown, quick):
     """The argv of `part`, and a note when it does not rewrite its section."""
     py = [sys.executable]
@@ -83,11 +76,8 @@ def part_command(part, data, markdown, quick):
         return [*py, "benches/compare_scaling.py", *data, *md,
                 *(["--rounds", "1"] if quick else [])], None
     if part == "similarity":
-        argv = [*py, "benches/compare_similarity.py", *data, "--rounds", "1" if quick else "3"]
-        if takes_markdown("benches/compare_similarity.py"):
-            return [*argv, *md], None
-        return argv, ("benches/compare_similarity.py takes no --markdown: its figures are "
-                      "printed above and its section of BENCHMARKS.md is left as it was")
+        return [*py, "benches/compare_similarity.py", *data, *md,
+                *(["--rounds", "1", "--scales", "2"] if quick else [])], None
     raise ValueError(part)
 
 
