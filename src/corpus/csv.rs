@@ -4,6 +4,7 @@ use serde_json::{Map, Value};
 
 use super::Document;
 use super::decode::count_newlines;
+use super::limit::{self, Note};
 use super::read::Context;
 use crate::error::{Error, Result};
 
@@ -13,14 +14,15 @@ use crate::error::{Error, Result};
 /// fields as the header. The id column gives the id when there is one and the
 /// record's cell is not empty; otherwise the record's 1-based line number is
 /// used. Other columns go into [`Document::fields`] as JSON strings. A file
-/// without any byte, not even a header, has no documents.
-pub(super) fn documents(text: &str, ctx: &Context<'_>) -> Result<Vec<Document>> {
+/// without any byte, not even a header, has no documents. Texts over the
+/// limit are cut (see [`limit::cut`]) and noted.
+pub(super) fn documents(text: &str, ctx: &Context<'_>) -> Result<(Vec<Document>, Vec<Note>)> {
     let csv_error = |e: csv::Error| {
         let line = e.position().map(|p| p.line() as usize);
         Error::input(ctx.path, line, format!("invalid CSV: {e}"))
     };
     if text.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -42,7 +44,9 @@ pub(super) fn documents(text: &str, ctx: &Context<'_>) -> Result<Vec<Document>> 
         ));
     };
     let id_column = header.iter().position(|h| h == ctx.options.id_field);
+    let max = ctx.options.max_doc_bytes;
     let mut documents = Vec::new();
+    let mut notes = Vec::new();
     let mut record = csv::StringRecord::new();
     while reader.read_record(&mut record).map_err(csv_error)? {
         let line = lines.of(record.position());
@@ -67,16 +71,22 @@ pub(super) fn documents(text: &str, ctx: &Context<'_>) -> Result<Vec<Document>> 
                 fields.insert(name.to_string(), Value::String(value.to_string()));
             }
         }
+        let full = &record[text_column];
+        let kept = max.map_or(full.len(), |max| limit::cut(full, max));
+        let strict = ctx.options.strict;
+        if let Some(note) = limit::check(ctx.path, strict, max, &id, line, full.len(), kept)? {
+            notes.push(note);
+        }
         documents.push(Document {
             id,
-            text: record[text_column].to_string(),
+            text: full[..kept].to_string(),
             source: ctx.source.clone(),
             position: documents.len(),
             line,
             fields,
         });
     }
-    Ok(documents)
+    Ok((documents, notes))
 }
 
 /// Line numbers of records, from their byte offsets.
@@ -135,7 +145,9 @@ mod tests {
             name: "a.csv",
             options,
         };
-        documents(text, &ctx)
+        let (documents, notes) = documents(text, &ctx)?;
+        assert!(notes.is_empty());
+        Ok(documents)
     }
 
     fn read(text: &str) -> Result<Vec<Document>> {

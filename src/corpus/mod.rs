@@ -124,6 +124,7 @@
 mod csv;
 mod decode;
 mod jsonl;
+mod limit;
 mod read;
 mod reference;
 mod source;
@@ -139,7 +140,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::error::Result;
+use crate::error::{ParamError, Result};
 
 /// One document: a paragraph of a text file, or one record of a JSONL or CSV file.
 #[derive(Debug, Clone, PartialEq)]
@@ -300,14 +301,25 @@ impl FromStr for Split {
     }
 }
 
+/// The default of [`ReadOptions::max_doc_bytes`]: 8 MiB (see
+/// [Limits](self#limits)).
+pub const DEFAULT_MAX_DOC_BYTES: usize = 8 << 20;
+
+/// The smallest [`ReadOptions::max_doc_bytes`] accepted: 1 KiB. A lower
+/// limit would cut ordinary paragraphs (a long sentence is a few hundred
+/// bytes), so it is taken for a mistake in the unit.
+pub const MIN_MAX_DOC_BYTES: usize = 1 << 10;
+
 /// How to read inputs.
 ///
 /// ```
-/// use topica::corpus::{Format, ReadOptions, Split};
+/// use topica::corpus::{DEFAULT_MAX_DOC_BYTES, Format, ReadOptions, Split};
 ///
 /// let options = ReadOptions::default().with_format(Format::Jsonl).with_strict(true);
 /// assert_eq!(options.text_field, "text");
 /// assert_eq!(options.split, Split::Auto);
+/// assert_eq!(options.max_doc_bytes, Some(DEFAULT_MAX_DOC_BYTES));
+/// assert!(options.check().is_ok());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadOptions {
@@ -320,9 +332,18 @@ pub struct ReadOptions {
     pub id_field: String,
     /// Paragraph splitting for plain text; [`Split::Auto`] by default.
     pub split: Split,
-    /// Refuse bytes that are not UTF-8 instead of decoding them lossily with a
-    /// warning; off by default.
+    /// Refuse instead of warn: stop at the first reading problem (bytes that
+    /// are not UTF-8, a file found in a directory that cannot be read, a
+    /// document over [`max_doc_bytes`](Self::max_doc_bytes), a file that
+    /// changed while it was read, NUL bytes in a file named as an input)
+    /// instead of going on with a warning; off by default.
     pub strict: bool,
+    /// The most bytes of text a document may have: a longer text is cut
+    /// there with a warning naming it, or refused under
+    /// [`strict`](Self::strict); `None` for no limit.
+    /// [`DEFAULT_MAX_DOC_BYTES`] (8 MiB) by default; at least
+    /// [`MIN_MAX_DOC_BYTES`] (1 KiB).
+    pub max_doc_bytes: Option<usize>,
 }
 
 impl Default for ReadOptions {
@@ -333,6 +354,7 @@ impl Default for ReadOptions {
             id_field: "id".into(),
             split: Split::Auto,
             strict: false,
+            max_doc_bytes: Some(DEFAULT_MAX_DOC_BYTES),
         }
     }
 }
@@ -362,10 +384,48 @@ impl ReadOptions {
         self
     }
 
-    /// Refuses bytes that are not UTF-8 when `strict` is true.
+    /// Refuses instead of warning about reading problems when `strict` is true.
     pub fn with_strict(mut self, strict: bool) -> Self {
         self.strict = strict;
         self
+    }
+
+    /// Cuts (or under `strict` refuses) texts longer than `max` bytes;
+    /// `None` for no limit. The default is [`DEFAULT_MAX_DOC_BYTES`].
+    pub fn with_max_doc_bytes(mut self, max: Option<usize>) -> Self {
+        self.max_doc_bytes = max;
+        self
+    }
+
+    /// Checks the options: [`max_doc_bytes`](Self::max_doc_bytes) must be
+    /// `None` or at least [`MIN_MAX_DOC_BYTES`]. [`Corpus::read`] and
+    /// [`Corpus::from_reader`] check them before reading anything.
+    ///
+    /// ```
+    /// use topica::corpus::ReadOptions;
+    ///
+    /// assert!(ReadOptions::default().with_max_doc_bytes(None).check().is_ok());
+    /// let err = ReadOptions::default().with_max_doc_bytes(Some(100)).check().unwrap_err();
+    /// assert_eq!(err.name, "max_doc_bytes");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`ParamError`] naming the option at fault.
+    pub fn check(&self) -> std::result::Result<(), ParamError> {
+        if let Some(max) = self.max_doc_bytes {
+            if max < MIN_MAX_DOC_BYTES {
+                return Err(ParamError::new(
+                    "max_doc_bytes",
+                    format!(
+                        "{max} bytes is less than the smallest limit, {MIN_MAX_DOC_BYTES} \
+                         bytes (1 KiB), which ordinary paragraphs would already exceed; \
+                         give a larger limit, or none (0 on the command line)"
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -379,11 +439,14 @@ impl Corpus {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`](crate::Error::Io) for an input that cannot be opened or
-    /// read, [`Error::Input`](crate::Error::Input) for data that does not
-    /// follow its format (or a directory without any readable file), and
-    /// [`Error::EmptyCorpus`](crate::Error::EmptyCorpus) when no input holds
-    /// a document. The first error in reading order is returned.
+    /// [`Error::Param`](crate::Error::Param) for options that
+    /// [`ReadOptions::check`] refuses, [`Error::Io`](crate::Error::Io) for an
+    /// input that cannot be opened or read (a file found in a directory only
+    /// under [`ReadOptions::strict`]), [`Error::Input`](crate::Error::Input)
+    /// for data that does not follow its format (or a directory without any
+    /// readable file, or, under [`ReadOptions::strict`], any reading problem),
+    /// and [`Error::EmptyCorpus`](crate::Error::EmptyCorpus) when no input
+    /// holds a document. The first error in reading order is returned.
     pub fn read<P: AsRef<Path>>(inputs: &[P], options: &ReadOptions) -> Result<Corpus> {
         let inputs: Vec<&Path> = inputs.iter().map(AsRef::as_ref).collect();
         read::read_inputs(&inputs, options)
@@ -477,12 +540,14 @@ mod tests {
         assert_eq!((o.text_field.as_str(), o.id_field.as_str()), ("text", "id"));
         assert_eq!(o.split, Split::Auto);
         assert!(!o.strict);
+        assert_eq!(o.max_doc_bytes, Some(8 * 1024 * 1024));
         let o = o
             .with_format(Format::Csv)
             .with_text_field("body")
             .with_id_field("key")
             .with_split(Split::Lines)
-            .with_strict(true);
+            .with_strict(true)
+            .with_max_doc_bytes(None);
         assert_eq!(o.format, Some(Format::Csv));
         assert_eq!(
             (o.text_field.as_str(), o.id_field.as_str()),
@@ -490,5 +555,29 @@ mod tests {
         );
         assert_eq!(o.split, Split::Lines);
         assert!(o.strict);
+        assert_eq!(o.max_doc_bytes, None);
+    }
+
+    #[test]
+    fn max_doc_bytes_must_be_at_least_1_kib() {
+        let with = |max| ReadOptions::default().with_max_doc_bytes(max).check();
+        assert!(with(None).is_ok());
+        assert!(with(Some(MIN_MAX_DOC_BYTES)).is_ok());
+        assert!(with(Some(usize::MAX)).is_ok());
+        for max in [0, 1, MIN_MAX_DOC_BYTES - 1] {
+            let err = with(Some(max)).unwrap_err();
+            assert_eq!(err.name, "max_doc_bytes");
+            assert!(
+                err.message
+                    .starts_with(&format!("{max} bytes is less than"))
+            );
+        }
+        let err = Corpus::from_reader(
+            &b"text"[..],
+            "-",
+            &ReadOptions::default().with_max_doc_bytes(Some(0)),
+        )
+        .unwrap_err();
+        assert!(err.is_usage(), "{err}");
     }
 }
