@@ -170,7 +170,11 @@ fn nul_bytes_separate_words_and_a_named_binary_looking_file_is_told() {
     assert!(warnings.is_empty(), "{warnings:?}");
 
     // A raw NUL byte is not allowed in a JSON string.
-    let raw = write(t.path(), "raw.jsonl", b"{\"text\": \"a\"}\n{\"text\": \"b\0c\"}\n");
+    let raw = write(
+        t.path(),
+        "raw.jsonl",
+        b"{\"text\": \"a\"}\n{\"text\": \"b\0c\"}\n",
+    );
     let r = run(["vectorize", &arg(&raw)]);
     assert!(
         r.error(1).starts_with(&format!(
@@ -236,6 +240,31 @@ fn csv_with_quoted_newlines_reads_and_a_ragged_row_stops_the_run_naming_its_line
     // a file to skip.
     let r = run(["vectorize", &arg(&d)]);
     assert_eq!(r.error(1), message);
+
+    // A quote never closed swallows the rest of the file into one field: the
+    // records still have their fields, so this is told, naming the line.
+    let open = write(
+        t.path(),
+        "open.csv",
+        "id,text\n1,fine words\n2,\"never closed\n3,swallowed\n4,also swallowed\n",
+    );
+    let (warnings, terms) = vocabulary(t.path(), &[&arg(&open)]);
+    assert_eq!(terms, ["also", "closed", "fine", "never", "swallowed", "words"]);
+    assert_eq!(
+        warnings,
+        [format!(
+            "{} line 3: a quoted field of the record on this line is never closed, so the \
+             record runs to the end of the file (line 5); check its quotes (use --strict to \
+             refuse)",
+            open.display()
+        )]
+    );
+    let r = run(["vectorize", "--strict", &arg(&open)]);
+    assert!(
+        r.error(1)
+            .starts_with(&format!("{} line 3: a quoted field", open.display())),
+        "{r:#?}"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -266,7 +295,10 @@ fn an_unreadable_file_among_readable_ones_is_skipped_or_stops_the_run_under_stri
         )
     );
     assert!(
-        warnings[1].starts_with(&format!("{}: skipped, as it cannot be read: ", cut.display())),
+        warnings[1].starts_with(&format!(
+            "{}: skipped, as it cannot be read: ",
+            cut.display()
+        )),
         "{warnings:?}"
     );
 
@@ -294,7 +326,11 @@ fn an_over_long_paragraph_is_cut_with_a_warning_naming_it_or_refused_under_stric
         write!(long, "word{} ", i % 10).unwrap(); // 6 bytes a word
     }
     let long = long.trim_end(); // 5999 bytes
-    let path = write(t.path(), "a.txt", format!("short one\n\n{long}\n\ntail words\n"));
+    let path = write(
+        t.path(),
+        "a.txt",
+        format!("short one\n\n{long}\n\ntail words\n"),
+    );
     let (warnings, terms) = vocabulary(t.path(), &[&arg(&path), "--max-doc-bytes", "1KiB"]);
     assert_eq!(
         warnings,
@@ -323,7 +359,11 @@ fn an_over_long_paragraph_is_cut_with_a_warning_naming_it_or_refused_under_stric
     );
 
     // Within the default (8 MiB), or with no limit, nothing is said.
-    for extra in [&[][..], &["--max-doc-bytes", "0"], &["--max-doc-bytes", "6000"]] {
+    for extra in [
+        &[][..],
+        &["--max-doc-bytes", "0"],
+        &["--max-doc-bytes", "6000"],
+    ] {
         let mut args = vec![arg(&path)];
         args.extend(extra.iter().map(ToString::to_string));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -343,7 +383,16 @@ fn max_doc_bytes_is_accepted_by_every_command_that_reads_and_checked() {
     let p = arg(&path);
     for args in [
         &["vectorize", &p][..],
-        &["cluster", &p, "--k", "2", "--min-df", "1", "--stop-words", "none"],
+        &[
+            "cluster",
+            &p,
+            "--k",
+            "2",
+            "--min-df",
+            "1",
+            "--stop-words",
+            "none",
+        ],
         &["similar", &p, "--query", "alpha"],
         &["neighbors", &p],
         &["duplicates", &p],
@@ -451,7 +500,11 @@ fn a_million_one_word_paragraphs_are_vectorized_and_clustered() {
     r.ok();
     let report: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(&report).unwrap()).unwrap();
-    assert_eq!(report["topics"].as_array().map(Vec::len), Some(5), "{report:#}");
+    assert_eq!(
+        report["topics"].as_array().map(Vec::len),
+        Some(5),
+        "{report:#}"
+    );
 }
 
 #[test]

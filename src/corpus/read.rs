@@ -200,18 +200,24 @@ fn read_source(
 /// Reads an opened source as `format`.
 fn read_opened(opened: Opened<'_>, format: Format, ctx: &Context<'_>) -> Result<Part> {
     let (documents, notes, warning) = match format {
-        Format::Jsonl => jsonl::read(opened, ctx)?,
+        Format::Jsonl => {
+            let (documents, notes, warning) = jsonl::read(opened, ctx)?;
+            (documents, notes, warning.into_iter().collect())
+        }
         Format::Text | Format::Csv => {
             let mut bytes = opened.read_all(ctx.path)?;
             let offset = strip_bom(&mut bytes);
             let mut decoder = Decoder::new(ctx.path, ctx.options.strict);
             let decoded = decoder.decode(&bytes, 1, offset)?;
-            let (documents, notes) = if format == Format::Csv {
+            let (documents, notes, quote) = if format == Format::Csv {
                 csv::documents(&decoded, ctx)?
             } else {
-                text::documents(&decoded, ctx)?
+                let (documents, notes) = text::documents(&decoded, ctx)?;
+                (documents, notes, None)
             };
-            (documents, notes, decoder.warning(&ctx.source))
+            let mut warnings: Vec<String> = quote.into_iter().collect();
+            warnings.extend(decoder.warning(&ctx.source));
+            (documents, notes, warnings)
         }
     };
     let mut warnings = limit::warnings(&ctx.source, ctx.options.max_doc_bytes, &notes);
