@@ -249,7 +249,10 @@ fn csv_with_quoted_newlines_reads_and_a_ragged_row_stops_the_run_naming_its_line
         "id,text\n1,fine words\n2,\"never closed\n3,swallowed\n4,also swallowed\n",
     );
     let (warnings, terms) = vocabulary(t.path(), &[&arg(&open)]);
-    assert_eq!(terms, ["also", "closed", "fine", "never", "swallowed", "words"]);
+    assert_eq!(
+        terms,
+        ["also", "closed", "fine", "never", "swallowed", "words"]
+    );
     assert_eq!(
         warnings,
         [format!(
