@@ -180,9 +180,9 @@
 //! while the others wait. A longer text is cut at the last whitespace within
 //! 256 bytes below the limit (else at the last character boundary at or
 //! below it), trailing whitespace dropped, with a warning naming its file,
-//! line, id and size: `"d/a.txt line 3: document `a.txt#1` has 209715199
-//! bytes of text, more than --max-doc-bytes (8388608); truncated to 8388607
-//! bytes (use --strict to refuse)"`. The first five cut documents of a file
+//! line, id and size: ``"d/one-line.txt line 1: document `one-line.txt#0`
+//! has 209715203 bytes of text, more than --max-doc-bytes (8388608);
+//! truncated to 8388605 bytes (use --strict to refuse)"``. The first five cut documents of a file
 //! are named, the others counted in one more warning. Under
 //! [`ReadOptions::strict`] the first over-long document is the error instead.
 //! `None` means no limit (`--max-doc-bytes 0`); a limit below
