@@ -35,7 +35,7 @@ pub struct InputArgs {
     /// Stop at the first reading problem instead of warning and going on:
     /// bytes that are not UTF-8, a file in a directory that cannot be read, a
     /// document over --max-doc-bytes, a file that changed while it was read,
-    /// NUL bytes in a file named as an input.
+    /// NUL bytes in a file named as an input, a CSV quote never closed.
     #[arg(long)]
     pub strict: bool,
 

@@ -447,8 +447,9 @@ pub struct ReadOptions {
     /// Refuse instead of warn: stop at the first reading problem (bytes that
     /// are not UTF-8, a file found in a directory that cannot be read, a
     /// document over [`max_doc_bytes`](Self::max_doc_bytes), a file that
-    /// changed while it was read, NUL bytes in a file named as an input)
-    /// instead of going on with a warning; off by default.
+    /// changed while it was read, NUL bytes in a file named as an input, a
+    /// CSV quote never closed) instead of going on with a warning; off by
+    /// default.
     pub strict: bool,
     /// The most bytes of text a document may have: a longer text is cut
     /// there with a warning naming it, or refused under
