@@ -170,10 +170,11 @@ fn read_source(
 ) -> Result<Part> {
     let mut warnings = Vec::new();
     if source::looks_binary(&opened.head) {
-        let why = source::binary_why(&opened.head);
+        let (why, advice) = source::binary_why(&opened.head);
+        let advice = advice.map(|a| format!("; {a}")).unwrap_or_default();
         if in_dir {
             return Ok(Part {
-                warnings: vec![format!("{}: skipped, as it {why}", ctx.source)],
+                warnings: vec![format!("{}: skipped, as it {why}{advice}", ctx.source)],
                 skipped: true,
                 ..Part::default()
             });
@@ -182,11 +183,11 @@ fn read_source(
             return Err(Error::input(
                 ctx.path,
                 None,
-                format!("refused, as it {why}; drop --strict to read it anyway"),
+                format!("refused, as it {why}{advice}; drop --strict to read it anyway"),
             ));
         }
         warnings.push(format!(
-            "{}: read although it {why}, as it was named; NUL bytes separate words \
+            "{}: read although it {why}, as it was named; NUL bytes separate words{advice} \
              (use --strict to refuse)",
             ctx.source
         ));
@@ -526,6 +527,16 @@ mod tests {
             [format!(
                 "{}: skipped, as it looks like UTF-16 without a byte order mark (a NUL byte in \
                  every other byte); re-encode it as UTF-8",
+                b.display()
+            )]
+        );
+        let named = Corpus::read(&[&b], &ReadOptions::default()).unwrap();
+        assert_eq!(
+            named.warnings,
+            [format!(
+                "{}: read although it looks like UTF-16 without a byte order mark (a NUL byte \
+                 in every other byte), as it was named; NUL bytes separate words; re-encode it \
+                 as UTF-8 (use --strict to refuse)",
                 b.display()
             )]
         );

@@ -294,8 +294,9 @@ pub(super) fn looks_binary(head: &[u8]) -> bool {
 
 /// Why bytes that [`looks_binary`] look binary, for messages: `looks binary
 /// (a NUL byte in its first 8 KiB)`, or, when NUL bytes fill every other
-/// byte, that it looks like UTF-16 without a byte order mark.
-pub(super) fn binary_why(head: &[u8]) -> &'static str {
+/// byte, that it looks like UTF-16 without a byte order mark; with, for the
+/// latter, the advice to re-encode it.
+pub(super) fn binary_why(head: &[u8]) -> (&'static str, Option<&'static str>) {
     let head = &head[..head.len().min(HEAD_LEN)];
     let pairs = head.len() / 2;
     let nul_at = |parity: usize| {
@@ -307,10 +308,12 @@ pub(super) fn binary_why(head: &[u8]) -> &'static str {
     };
     let (even, odd) = (nul_at(0), nul_at(1));
     if pairs >= 2 && even.max(odd) * 2 > pairs && even.min(odd) * 10 < pairs {
-        "looks like UTF-16 without a byte order mark (a NUL byte in every other byte); \
-         re-encode it as UTF-8"
+        (
+            "looks like UTF-16 without a byte order mark (a NUL byte in every other byte)",
+            Some("re-encode it as UTF-8"),
+        )
     } else {
-        "looks binary (a NUL byte in its first 8 KiB)"
+        ("looks binary (a NUL byte in its first 8 KiB)", None)
     }
 }
 
@@ -487,5 +490,34 @@ pub(super) mod tests {
         let mut late = vec![b'a'; HEAD_LEN];
         late.push(0);
         assert!(!looks_binary(&late));
+    }
+
+    #[test]
+    fn nul_bytes_in_every_other_byte_look_like_utf16() {
+        let le: Vec<u8> = "plain words"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let be: Vec<u8> = "plain words"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        for bytes in [le, be] {
+            let (why, advice) = binary_why(&bytes);
+            assert!(why.starts_with("looks like UTF-16 without"), "{why}");
+            assert_eq!(advice, Some("re-encode it as UTF-8"));
+        }
+        for binary in [
+            &b"GIF89a\0\0\x01\0\0\0;"[..],
+            b"\0\0\0\0",
+            b"a\0",
+            b"text\0",
+        ] {
+            assert_eq!(
+                binary_why(binary),
+                ("looks binary (a NUL byte in its first 8 KiB)", None),
+                "{binary:?}"
+            );
+        }
     }
 }
