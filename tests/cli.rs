@@ -1479,6 +1479,7 @@ fn help_exits_0_and_describes_the_flags() {
             "--hashing",
             "--dtype",
             "--strict",
+            "--max-doc-bytes",
         ] {
             assert!(r.stdout.contains(flag), "{args:?}: {flag}");
         }

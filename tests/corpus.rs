@@ -184,6 +184,35 @@ fn twenty_newsgroups_reads_every_record() {
 }
 
 #[test]
+fn news_reads_under_strict_far_below_the_smallest_limit() {
+    let options = ReadOptions::default()
+        .with_strict(true)
+        .with_max_doc_bytes(Some(topica::corpus::MIN_MAX_DOC_BYTES));
+    let corpus = Corpus::read(&["data/news"], &options).unwrap();
+    assert_eq!(corpus, news());
+}
+
+/// The figure README.md and the corpus documentation give for the default
+/// `--max-doc-bytes`: the longest post of 20 Newsgroups, 52 times under it.
+#[test]
+fn twenty_newsgroups_longest_post_is_far_below_the_default_limit() {
+    let Some(path) = common::reference("20newsgroups.jsonl") else {
+        return;
+    };
+    let corpus = Corpus::read(&[&path], &ReadOptions::default()).unwrap();
+    let longest = corpus
+        .documents
+        .iter()
+        .max_by_key(|d| d.text.len())
+        .unwrap();
+    assert_eq!(
+        (longest.id.as_str(), longest.text.len()),
+        ("test/comp.os.ms-windows.misc/10140", 160_616)
+    );
+    assert_eq!(topica::corpus::DEFAULT_MAX_DOC_BYTES / 160_616, 52);
+}
+
+#[test]
 fn twenty_newsgroups_clean_keeps_its_empty_texts() {
     let Some(path) = common::reference("20newsgroups_clean.jsonl") else {
         return;

@@ -4,6 +4,7 @@ use serde_json::{Map, Value};
 
 use super::Document;
 use super::decode::count_newlines;
+use super::limit::{self, Note};
 use super::read::Context;
 use crate::error::{Error, Result};
 
@@ -13,14 +14,19 @@ use crate::error::{Error, Result};
 /// fields as the header. The id column gives the id when there is one and the
 /// record's cell is not empty; otherwise the record's 1-based line number is
 /// used. Other columns go into [`Document::fields`] as JSON strings. A file
-/// without any byte, not even a header, has no documents.
-pub(super) fn documents(text: &str, ctx: &Context<'_>) -> Result<Vec<Document>> {
+/// without any byte, not even a header, has no documents. Texts over the
+/// limit are cut (see [`limit::cut`]) and noted.
+///
+/// A quoted field that is never closed makes its record run to the end of
+/// the file: that gives a warning naming the record's line (the error under
+/// `--strict`).
+pub(super) fn documents(text: &str, ctx: &Context<'_>) -> Result<Parsed> {
     let csv_error = |e: csv::Error| {
         let line = e.position().map(|p| p.line() as usize);
         Error::input(ctx.path, line, format!("invalid CSV: {e}"))
     };
     if text.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new(), None));
     }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -42,9 +48,13 @@ pub(super) fn documents(text: &str, ctx: &Context<'_>) -> Result<Vec<Document>> 
         ));
     };
     let id_column = header.iter().position(|h| h == ctx.options.id_field);
+    let max = ctx.options.max_doc_bytes;
     let mut documents = Vec::new();
+    let mut notes = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut last_start = 0;
     while reader.read_record(&mut record).map_err(csv_error)? {
+        last_start = record.position().map_or(0, |p| p.byte() as usize);
         let line = lines.of(record.position());
         if record.len() != header.len() {
             return Err(Error::input(
@@ -67,16 +77,75 @@ pub(super) fn documents(text: &str, ctx: &Context<'_>) -> Result<Vec<Document>> 
                 fields.insert(name.to_string(), Value::String(value.to_string()));
             }
         }
+        let full = &record[text_column];
+        let kept = max.map_or(full.len(), |max| limit::cut(full, max));
+        let strict = ctx.options.strict;
+        if let Some(note) = limit::check(ctx.path, strict, max, &id, line, full.len(), kept)? {
+            notes.push(note);
+        }
         documents.push(Document {
             id,
-            text: record[text_column].to_string(),
+            text: full[..kept].to_string(),
             source: ctx.source.clone(),
             position: documents.len(),
             line,
             fields,
         });
     }
-    Ok(documents)
+    let mut warning = None;
+    if let Some(last) = documents
+        .last()
+        .filter(|_| ends_in_quotes(&text[last_start..]))
+    {
+        let message = format!(
+            "a quoted field of the record on this line is never closed, so the record runs to \
+             the end of the file (line {})",
+            1 + count_newlines(text.trim_end().as_bytes())
+        );
+        if ctx.options.strict {
+            return Err(Error::input(
+                ctx.path,
+                Some(last.line),
+                format!("{message}; close the quote, or drop --strict to read it anyway"),
+            ));
+        }
+        warning = Some(format!(
+            "{} line {}: {message}; check its quotes (use --strict to refuse)",
+            ctx.source, last.line
+        ));
+    }
+    Ok((documents, notes, warning))
+}
+
+/// What a CSV file gives: documents, the notes of texts cut to the limit, and
+/// a warning about a quote never closed.
+pub(super) type Parsed = (Vec<Document>, Vec<Note>, Option<String>);
+
+/// Whether the bytes of a CSV record, read to the end of the file, end inside
+/// a quoted field: a field that starts with `"` is quoted until a `"` that is
+/// not doubled (as the csv crate reads it; a `"` elsewhere is data).
+fn ends_in_quotes(record: &str) -> bool {
+    let bytes = record.as_bytes();
+    let mut quoted = false;
+    let mut field_start = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quoted {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else if b == b'"' && field_start {
+            quoted = true;
+        }
+        field_start = !quoted && matches!(b, b',' | b'\n' | b'\r');
+        i += 1;
+    }
+    quoted
 }
 
 /// Line numbers of records, from their byte offsets.
@@ -135,7 +204,10 @@ mod tests {
             name: "a.csv",
             options,
         };
-        documents(text, &ctx)
+        let (documents, notes, warning) = documents(text, &ctx)?;
+        assert!(notes.is_empty());
+        assert_eq!(warning, None);
+        Ok(documents)
     }
 
     fn read(text: &str) -> Result<Vec<Document>> {
@@ -236,6 +308,49 @@ mod tests {
             read("id,text\n1,x,y\n").unwrap_err().to_string(),
             "d/a.csv line 2: record has 3 fields but the header has 2"
         );
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_told_or_refused_under_strict() {
+        let options = ReadOptions::default();
+        let ctx = Context {
+            path: Path::new("d/a.csv"),
+            source: Arc::from("d/a.csv"),
+            name: "a.csv",
+            options: &options,
+        };
+        let text = "id,text\n1,ok\n2,\"open quote\n3,swallowed\n4,too\n\n";
+        let (docs, _, warning) = documents(text, &ctx).unwrap();
+        assert_eq!(
+            summary(&docs)[1],
+            ("2", "open quote\n3,swallowed\n4,too\n\n", 1, 3)
+        );
+        assert_eq!(
+            warning.unwrap(),
+            "d/a.csv line 3: a quoted field of the record on this line is never closed, so the \
+             record runs to the end of the file (line 5); check its quotes (use --strict to \
+             refuse)"
+        );
+        let strict = ReadOptions::default().with_strict(true);
+        let err = read_with(text, &strict).unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "d/a.csv line 3: a quoted field of the record on this line is never closed"
+            ),
+            "{err}"
+        );
+        // Closed quotes, doubled quotes and quotes inside unquoted fields are fine.
+        for fine in [
+            "id,text\n1,\"a \"\"b\"\"\nc\"\n",
+            "id,text\n1,5\" floppy\n",
+            "id,text\n1,\"x\"y\"z\n",
+            "text\n\"\"\n",
+        ] {
+            assert!(read(fine).is_ok(), "{fine:?}");
+        }
+        assert!(ends_in_quotes("1,\"a"));
+        assert!(ends_in_quotes("1,\"a\"\"\n"));
+        assert!(!ends_in_quotes("1,a\"b"));
     }
 
     #[test]

@@ -1,7 +1,9 @@
-//! UTF-8 decoding: the byte order mark, and bytes that are not UTF-8 (decoded
-//! lossily with one warning per file, or refused under `--strict`).
+//! UTF-8 decoding: the byte order mark, bytes that are not UTF-8 (decoded
+//! lossily with one warning per file, or refused under `--strict`), and
+//! UTF-16 with a byte order mark, transcoded to UTF-8.
 
 use std::borrow::Cow;
+use std::io::{self, Read};
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -118,9 +120,188 @@ impl<'a> Decoder<'a> {
     }
 }
 
+/// Whether bytes start with a UTF-16 byte order mark: `Some(true)` for big
+/// endian (`FE FF`), `Some(false)` for little endian (`FF FE`).
+pub(super) fn utf16_bom(bytes: &[u8]) -> Option<bool> {
+    match bytes {
+        [0xFE, 0xFF, ..] => Some(true),
+        [0xFF, 0xFE, ..] => Some(false),
+        _ => None,
+    }
+}
+
+/// The byte put in place of an unpaired surrogate or a lone last byte: never
+/// valid in UTF-8, so the UTF-8 decoder that reads on reports it (with its
+/// line) as it reports any other bad byte, lossily or under `--strict`.
+const BAD: u8 = 0xFF;
+
+/// Reads UTF-16 (its byte order mark first) and gives UTF-8.
+pub(super) struct Utf16Reader<R> {
+    inner: R,
+    big_endian: bool,
+    /// Whether the byte order mark is still to be dropped.
+    bom: bool,
+    /// Bytes read but not yet transcoded (an odd byte, or a high surrogate
+    /// waiting for its pair, then the bytes just read).
+    pending: Vec<u8>,
+    /// Where bytes are read to.
+    input: Vec<u8>,
+    /// Transcoded bytes not yet given, from `given`.
+    out: Vec<u8>,
+    given: usize,
+    eof: bool,
+}
+
+impl<R: Read> Utf16Reader<R> {
+    /// Transcodes `inner`, which starts with a byte order mark.
+    pub(super) fn new(inner: R, big_endian: bool) -> Self {
+        Utf16Reader {
+            inner,
+            big_endian,
+            bom: true,
+            pending: Vec::new(),
+            input: vec![0; 64 << 10],
+            out: Vec::new(),
+            given: 0,
+            eof: false,
+        }
+    }
+
+    /// Reads and transcodes the next piece into `out`.
+    fn refill(&mut self) -> io::Result<()> {
+        self.out.clear();
+        self.given = 0;
+        let n = loop {
+            match self.inner.read(&mut self.input) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        };
+        self.pending.extend_from_slice(&self.input[..n]);
+        self.eof = n == 0;
+        if self.bom && self.pending.len() >= 2 {
+            self.pending.drain(..2);
+            self.bom = false;
+        }
+        let units: Vec<u16> = self
+            .pending
+            .chunks_exact(2)
+            .map(|p| {
+                let pair = [p[0], p[1]];
+                if self.big_endian {
+                    u16::from_be_bytes(pair)
+                } else {
+                    u16::from_le_bytes(pair)
+                }
+            })
+            .collect();
+        // A high surrogate at the end may pair with the next piece's first unit.
+        let hold = !self.eof && units.last().is_some_and(|u| (0xD800..0xDC00).contains(u));
+        let whole = units.len() - usize::from(hold);
+        let mut buf = [0; 4];
+        for c in char::decode_utf16(units[..whole].iter().copied()) {
+            match c {
+                Ok(c) => self
+                    .out
+                    .extend_from_slice(c.encode_utf8(&mut buf).as_bytes()),
+                Err(_) => self.out.push(BAD),
+            }
+        }
+        self.pending.drain(..2 * whole);
+        if self.eof && !self.pending.is_empty() {
+            self.pending.clear();
+            self.out.push(BAD);
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Utf16Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.given == self.out.len() {
+            if self.eof {
+                return Ok(0);
+            }
+            self.refill()?;
+        }
+        let n = buf.len().min(self.out.len() - self.given);
+        buf[..n].copy_from_slice(&self.out[self.given..self.given + n]);
+        self.given += n;
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        let mut bytes = if big_endian {
+            vec![0xFE, 0xFF]
+        } else {
+            vec![0xFF, 0xFE]
+        };
+        for unit in text.encode_utf16() {
+            bytes.extend(if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        bytes
+    }
+
+    fn transcode(bytes: &[u8], big_endian: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        Utf16Reader::new(bytes, big_endian)
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    }
+
+    /// A reader giving one byte at a time, to split pairs and surrogates.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = buf.len().min(self.0.len()).min(1);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn utf16_with_a_bom_is_transcoded_in_both_byte_orders() {
+        let text = "héllo wörld\r\n字 😀 end\n".repeat(5000);
+        for big_endian in [false, true] {
+            let bytes = utf16(&text, big_endian);
+            assert_eq!(utf16_bom(&bytes), Some(big_endian));
+            assert_eq!(transcode(&bytes, big_endian), text.as_bytes());
+            let text = &text[..text.len() / 100];
+            let bytes = utf16(text, big_endian);
+            let mut out = Vec::new();
+            Utf16Reader::new(Trickle(&bytes), big_endian)
+                .read_to_end(&mut out)
+                .unwrap();
+            assert_eq!(out, text.as_bytes(), "one byte at a time");
+        }
+        assert_eq!(utf16_bom(b"\xEF\xBB\xBFa"), None);
+        assert_eq!(utf16_bom(b"\xFF"), None);
+    }
+
+    #[test]
+    fn unpaired_surrogates_and_odd_bytes_become_bytes_that_are_not_utf8() {
+        // A lone high surrogate, then a lone low one, then an odd last byte.
+        let mut bytes = vec![0xFF, 0xFE, b'a', 0, 0x00, 0xD8, b'b', 0, 0x00, 0xDC];
+        bytes.push(b'c');
+        let out = transcode(&bytes, false);
+        assert_eq!(out, b"a\xFFb\xFF\xFF");
+        let mut d = Decoder::new(Path::new("u.txt"), false);
+        assert_eq!(d.decode(&out, 1, 0).unwrap(), "a\u{fffd}b\u{fffd}\u{fffd}");
+        assert!(d.warning("u.txt").is_some());
+    }
 
     #[test]
     fn valid_utf8_is_borrowed_without_warning() {

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use super::Document;
 use super::decode::{Decoder, count_newlines, decode, strip_bom};
+use super::limit::{self, Note};
 use super::read::Context;
 use super::source::Opened;
 use crate::error::{Error, Result};
@@ -17,19 +18,20 @@ use crate::error::{Error, Result};
 /// a longer line).
 const BLOCK_LEN: usize = 4 << 20;
 
-/// The documents of a JSON Lines source, and the warning to give when some of
-/// its bytes were not UTF-8.
+/// The documents of a JSON Lines source, the notes of its texts cut to the
+/// limit, and the warning to give when some of its bytes were not UTF-8.
 ///
 /// The source is read in blocks of about [`BLOCK_LEN`] bytes cut after a line
 /// feed; while one block's lines are parsed in parallel, the next block is
 /// read. Only two blocks are held at a time, and the results are the same
 /// whatever the number of threads.
-pub(super) fn read(
-    opened: Opened<'_>,
-    ctx: &Context<'_>,
-) -> Result<(Vec<Document>, Option<String>)> {
+pub(super) fn read(opened: Opened<'_>, ctx: &Context<'_>) -> Result<Blocks> {
     read_blocks(opened, ctx, BLOCK_LEN, CHUNK_LEN)
 }
+
+/// What [`read`] gives: documents, notes of texts cut to the limit, and the
+/// warning about bytes that are not UTF-8.
+pub(super) type Blocks = (Vec<Document>, Vec<Note>, Option<String>);
 
 /// [`read`] with blocks of `block_len` bytes cut into chunks of `chunk_len`.
 fn read_blocks(
@@ -37,8 +39,10 @@ fn read_blocks(
     ctx: &Context<'_>,
     block_len: usize,
     chunk_len: usize,
-) -> Result<(Vec<Document>, Option<String>)> {
-    let Opened { mut head, mut rest } = opened;
+) -> Result<Blocks> {
+    let Opened {
+        mut head, mut rest, ..
+    } = opened;
     let mut decoder = Decoder::new(ctx.path, ctx.options.strict);
     let mut offset = strip_bom(&mut head);
     let mut line = 1;
@@ -46,6 +50,7 @@ fn read_blocks(
     let mut eof = fill(&mut rest, &mut current, block_len, ctx)?;
     let mut spare = Vec::new();
     let mut documents = Vec::new();
+    let mut notes = Vec::new();
     // Where to look for the block's last line feed from: past what was
     // already searched when a long line made the block grow.
     let mut searched = 0;
@@ -76,7 +81,8 @@ fn read_blocks(
             },
             || parse_block(&current, line, offset, chunk_len, &mut decoder, ctx),
         );
-        let (block_documents, lines) = parsed?;
+        let (block_documents, block_notes, lines) = parsed?;
+        notes.extend(block_notes);
         eof = filled?;
         for mut document in block_documents {
             document.position = documents.len();
@@ -86,7 +92,7 @@ fn read_blocks(
         offset += cut;
         spare = std::mem::replace(&mut current, next);
     }
-    Ok((documents, decoder.warning(&ctx.source)))
+    Ok((documents, notes, decoder.warning(&ctx.source)))
 }
 
 /// Reads from `reader` onto `buffer` until it holds `len` bytes or the input
@@ -110,7 +116,8 @@ fn fill(
 }
 
 /// Parses a block of whole lines starting on 1-based `line` at byte `offset`;
-/// returns its documents (positions unset) and its number of line feeds.
+/// returns its documents (positions unset), the notes of its texts cut to the
+/// limit, and its number of line feeds.
 ///
 /// The block is cut into chunks of whole lines, about `chunk_len` bytes
 /// each (the cuts depend only on the bytes, never on the number of threads);
@@ -124,7 +131,7 @@ fn parse_block(
     chunk_len: usize,
     decoder: &mut Decoder<'_>,
     ctx: &Context<'_>,
-) -> Result<(Vec<Document>, usize)> {
+) -> Result<(Vec<Document>, Vec<Note>, usize)> {
     let chunks = cut(block, chunk_len);
     let newlines: Vec<usize> = chunks
         .par_iter()
@@ -136,7 +143,7 @@ fn parse_block(
         starts.push(next);
         next += n;
     }
-    let parsed: Vec<Result<(Vec<Document>, Option<usize>)>> = chunks
+    let parsed: Vec<Result<Chunk>> = chunks
         .par_iter()
         .zip(&starts)
         .zip(&newlines)
@@ -146,8 +153,10 @@ fn parse_block(
         })
         .collect();
     let mut documents = Vec::new();
+    let mut notes = Vec::new();
     for chunk in parsed {
-        let (chunk_documents, bad_line) = chunk?;
+        let (chunk_documents, chunk_notes, bad_line) = chunk?;
+        notes.extend(chunk_notes);
         if let Some(bad_line) = bad_line {
             decoder.note(bad_line);
         }
@@ -157,7 +166,7 @@ fn parse_block(
             documents.extend(chunk_documents);
         }
     }
-    Ok((documents, next - line))
+    Ok((documents, notes, next - line))
 }
 
 /// The size of the chunks of a block that are parsed in parallel.
@@ -180,22 +189,25 @@ fn cut(block: &[u8], len: usize) -> Vec<Range<usize>> {
     ranges
 }
 
+/// What one chunk gives: its documents, the notes of its texts cut to the
+/// limit, and its first line with bytes that are not UTF-8.
+type Chunk = (Vec<Document>, Vec<Note>, Option<usize>);
+
 /// Decodes and parses a chunk of whole lines starting on 1-based `line` at
-/// byte `offset`, holding `newlines` line feeds; returns its documents and
-/// its first line with bytes that are not UTF-8.
+/// byte `offset`, holding `newlines` line feeds.
 fn parse_chunk(
     bytes: &[u8],
     line: usize,
     offset: usize,
     newlines: usize,
     ctx: &Context<'_>,
-) -> Result<(Vec<Document>, Option<usize>)> {
+) -> Result<Chunk> {
     let (text, bad_line) = decode(bytes, line, offset, ctx.path, ctx.options.strict)?;
-    let documents = match parse_stream(&text, line, newlines, ctx) {
-        Some(documents) => documents,
+    let (documents, notes) = match parse_stream(&text, line, newlines, ctx) {
+        Some(parsed) => parsed,
         None => parse_lines(&text, line, ctx)?,
     };
-    Ok((documents, bad_line))
+    Ok((documents, notes, bad_line))
 }
 
 /// The fast way to parse a chunk: one JSON stream over the whole chunk,
@@ -208,9 +220,10 @@ fn parse_stream(
     line: usize,
     newlines: usize,
     ctx: &Context<'_>,
-) -> Option<Vec<Document>> {
+) -> Option<(Vec<Document>, Vec<Note>)> {
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
     let mut documents = Vec::new();
+    let mut notes = Vec::new();
     let mut end = 0;
     let mut line = line;
     let mut newlines_between = 0;
@@ -224,25 +237,35 @@ fn parse_stream(
         }
         newlines_between += gap;
         line += gap;
-        documents.push(record_document(value, line, ctx).ok()?);
+        let (document, note) = record_document(value, line, ctx).ok()?;
+        documents.push(document);
+        notes.extend(note);
         end = stream.byte_offset();
     }
     // Every line feed must lie between records, none inside one.
     newlines_between += count_newlines(&text.as_bytes()[end..]);
-    (newlines_between == newlines).then_some(documents)
+    (newlines_between == newlines).then_some((documents, notes))
 }
 
 /// The exact way to parse a chunk: line by line.
-fn parse_lines(text: &str, line: usize, ctx: &Context<'_>) -> Result<Vec<Document>> {
+fn parse_lines(text: &str, line: usize, ctx: &Context<'_>) -> Result<(Vec<Document>, Vec<Note>)> {
     let mut documents = Vec::new();
+    let mut notes = Vec::new();
     for (i, text) in text.split('\n').enumerate() {
-        documents.extend(parse_line(text, line + i, ctx)?);
+        if let Some((document, note)) = parse_line(text, line + i, ctx)? {
+            documents.push(document);
+            notes.extend(note);
+        }
     }
-    Ok(documents)
+    Ok((documents, notes))
 }
 
 /// Parses one line; `None` for a blank line.
-fn parse_line(text: &str, line: usize, ctx: &Context<'_>) -> Result<Option<Document>> {
+fn parse_line(
+    text: &str,
+    line: usize,
+    ctx: &Context<'_>,
+) -> Result<Option<(Document, Option<Note>)>> {
     if text.trim().is_empty() {
         return Ok(None);
     }
@@ -252,8 +275,13 @@ fn parse_line(text: &str, line: usize, ctx: &Context<'_>) -> Result<Option<Docum
     record_document(value, line, ctx).map(Some)
 }
 
-/// The document of a record found on 1-based `line`.
-fn record_document(value: Value, line: usize, ctx: &Context<'_>) -> Result<Document> {
+/// The document of a record found on 1-based `line`, with its note when its
+/// text was cut to the limit.
+fn record_document(
+    value: Value,
+    line: usize,
+    ctx: &Context<'_>,
+) -> Result<(Document, Option<Note>)> {
     let error = |message: String| Error::input(ctx.path, Some(line), message);
     let mut fields = match value {
         Value::Object(fields) => fields,
@@ -265,7 +293,7 @@ fn record_document(value: Value, line: usize, ctx: &Context<'_>) -> Result<Docum
         }
     };
     let text_field = &ctx.options.text_field;
-    let text = match fields.remove(text_field) {
+    let mut text = match fields.remove(text_field) {
         Some(Value::String(text)) => text,
         Some(other) => {
             return Err(error(format!(
@@ -292,7 +320,15 @@ fn record_document(value: Value, line: usize, ctx: &Context<'_>) -> Result<Docum
             )));
         }
     };
-    Ok(Document {
+    let max = ctx.options.max_doc_bytes;
+    let bytes = text.len();
+    let kept = max.map_or(bytes, |max| limit::cut(&text, max));
+    let note = limit::check(ctx.path, ctx.options.strict, max, &id, line, bytes, kept)?;
+    if kept < bytes {
+        text.truncate(kept);
+        text.shrink_to_fit();
+    }
+    let document = Document {
         id,
         text,
         source: ctx.source.clone(),
@@ -301,7 +337,8 @@ fn record_document(value: Value, line: usize, ctx: &Context<'_>) -> Result<Docum
         // Rebuilt at its exact size: the parsed map keeps room for the text and
         // id fields removed from it, which on 20 Newsgroups cost 8 MB.
         fields: fields.into_iter().collect(),
-    })
+    };
+    Ok((document, note))
 }
 
 /// A serde_json error without its "line 1" (each line is parsed alone).
@@ -358,7 +395,9 @@ mod tests {
             options,
         };
         let opened = open_stream(Cursor::new(bytes.to_vec())).unwrap();
-        read_blocks(opened, &ctx, block_len, chunk_len)
+        let (documents, notes, warning) = read_blocks(opened, &ctx, block_len, chunk_len)?;
+        assert!(notes.is_empty());
+        Ok((documents, warning))
     }
 
     /// Reads `bytes` with blocks of `block_len`, checking that other block
@@ -520,8 +559,8 @@ mod tests {
         };
         let text = "\r\n {\"text\": \"a\", \"id\": null} \r\n\n\t{\"text\": \"b\\nc\"}\n\n";
         let newlines = count_newlines(text.as_bytes());
-        let stream = parse_stream(text, 7, newlines, &ctx).expect("the stream parser copes");
-        assert_eq!(stream, parse_lines(text, 7, &ctx).unwrap());
+        let (stream, _) = parse_stream(text, 7, newlines, &ctx).expect("the stream parser copes");
+        assert_eq!(stream, parse_lines(text, 7, &ctx).unwrap().0);
         assert_eq!(stream.iter().map(|d| d.line).collect::<Vec<_>>(), [8, 10]);
         assert_eq!(stream[0].id, "8");
         // It gives up on what it cannot number exactly.

@@ -32,20 +32,59 @@
 //! - A directory is walked recursively in sorted path order (walkdir's
 //!   `sort_by_file_name`), skipping hidden entries (names starting with `.`,
 //!   and everything under them). Every regular file found (symbolic links to
-//!   regular files included; linked directories are not entered) is read as
+//!   regular files included, and links that lead nowhere; linked directories
+//!   are not entered; FIFOs, sockets and devices are left alone) is read as
 //!   above, except files that look binary (a NUL byte in their first 8 KiB,
 //!   after decompression): those are skipped with a warning such as
-//!   `"d/logo.png: skipped, as it looks binary (a NUL byte in its first 8 KiB)"`.
-//!   A directory that yields no readable file is the error
-//!   `"DIR: no text files in this directory"`.
+//!   `"d/logo.png: skipped, as it looks binary (a NUL byte in its first 8 KiB)"`
+//!   (or, when NUL bytes fill every other byte, `"... skipped, as it looks
+//!   like UTF-16 without a byte order mark ...; re-encode it as UTF-8"`),
+//!   under [`ReadOptions::strict`] too: that is the rule for what a directory
+//!   holds, not a problem with a file. A directory that yields no readable
+//!   file is the error `"DIR: no text files in this directory"`.
 //!
-//! A missing or unreadable input is an [`Error::Io`](crate::Error::Io)
-//! naming it, followed by the system's message.
+//! # Unreadable files
+//!
+//! A file found in a directory that cannot be opened or read to its end (a
+//! symbolic link leading nowhere, a corrupt or truncated `.gz`, an I/O error
+//! midway) is skipped whole, none of its documents kept, with a warning
+//! naming it and giving the system's message: `"d/b.txt: skipped, as it
+//! cannot be read: No such file or directory (os error 2) (use --strict to
+//! stop instead)"`; an entry below the directory that cannot be listed is
+//! skipped the same way. Under [`ReadOptions::strict`] it is the
+//! [`Error::Io`](crate::Error::Io) `"d/b.txt: No such file or directory (os
+//! error 2)"`. When every file of a directory is skipped, the directory has
+//! no text files (the error above).
+//!
+//! An input given by name (a file, a directory, `-`) that cannot be opened
+//! or read is always an [`Error::Io`](crate::Error::Io) naming it, followed by
+//! the system's message: the user asked for that very file, and a typo in a
+//! path, or a truncated download, must not quietly give results on the other
+//! inputs; whereas a directory is read for whatever it holds, and one bad file
+//! among thousands must not sink an unattended run.
+//!
+//! # Files that change while read
+//!
+//! The length and modification time of every file are taken from its open
+//! handle when it is opened and again once it is read. If they differ, the
+//! file changed while it was read (a log still being written, an export
+//! still running) and its documents may be neither the old nor the new
+//! contents: `"d/a.jsonl: changed while it was read; its documents may mix
+//! old and new contents (use --strict to refuse)"`, an error under
+//! [`ReadOptions::strict`]. A file replaced by renaming another onto its
+//! name is not a change: the handle keeps reading the old file whole.
+//! Standard input and other streams are not checked.
 //!
 //! # Decoding
 //!
 //! A leading UTF-8 byte order mark is dropped, and `\r\n` line endings are
-//! accepted everywhere. Bytes that are not UTF-8 are decoded lossily (as
+//! accepted everywhere. A file (or stream) that starts with a UTF-16 byte
+//! order mark (`FF FE` or `FE FF`, after decompression) is decoded from
+//! UTF-16, in all three formats; its unpaired surrogates count as bytes that
+//! are not UTF-8 (below), and byte offsets in its messages count in the
+//! text transcoded to UTF-8. UTF-16 without a byte order mark is not
+//! guessed: its NUL bytes make it look binary (see [Inputs](self#inputs)
+//! and [NUL bytes](self#nul-bytes)). Bytes that are not UTF-8 are decoded lossily (as
 //! U+FFFD) with one warning per file naming the first line with bad bytes:
 //! `"news/a.txt: line 3 is not valid UTF-8; decoded lossily (use --strict to
 //! refuse)"`. With [`ReadOptions::strict`] they are refused instead:
@@ -53,6 +92,19 @@
 //! the file as UTF-8 or drop --strict to decode it lossily"`, where `N` counts
 //! from the start of the (decompressed) file, byte order mark included. This
 //! holds for all three formats.
+//!
+//! # NUL bytes
+//!
+//! A NUL byte is valid UTF-8 and is kept in the text, where the tokenizer
+//! treats it as a separator (it is not a word character): `alpha\0beta`
+//! gives the terms `alpha` and `beta`. A file given by name whose first
+//! 8 KiB hold a NUL byte is read with a warning, `"a.txt: read although it
+//! looks binary (a NUL byte in its first 8 KiB), as it was named; NUL bytes
+//! separate words (use --strict to refuse)"`, and refused under
+//! [`ReadOptions::strict`]; found in a directory, it is skipped (see
+//! [Inputs](self#inputs)). In JSON Lines, `\u0000` in a string is a NUL
+//! character like any other, while a raw NUL byte in a string is invalid
+//! JSON (an error naming the line). In CSV a NUL byte is data.
 //!
 //! # Plain text
 //!
@@ -109,6 +161,60 @@
 //! [`Document::fields`] as a JSON string. A file without a single byte has no
 //! records.
 //!
+//! A quoted field that is never closed runs to the end of the file, taking
+//! every later line into one field. When its record still has as many fields
+//! as the header, this is told: `"FILE line L: a quoted field of the record
+//! on this line is never closed, so the record runs to the end of the file
+//! (line E); check its quotes (use --strict to refuse)"`, an error under
+//! [`ReadOptions::strict`].
+//!
+//! # Limits
+//!
+//! A document's text may hold at most [`ReadOptions::max_doc_bytes`] bytes
+//! (UTF-8, after decoding and, for plain text, trimming): 8 MiB by default
+//! ([`DEFAULT_MAX_DOC_BYTES`]). The longest post of 20 Newsgroups has
+//! 160,616 bytes (`test/comp.os.ms-windows.misc/10140`), the longest
+//! Reuters-21578 story 13,432: a paragraph of megabytes is almost always a
+//! broken export (a file without line breaks, a CSV quote never closed, a
+//! base64 attachment), and one huge document is analysed by one thread
+//! while the others wait. A longer text is cut at the last whitespace within
+//! 256 bytes below the limit (else at the last character boundary at or
+//! below it), trailing whitespace dropped, with a warning naming its file,
+//! line, id and size: ``"d/one-line.txt line 1: document `one-line.txt#0`
+//! has 209715203 bytes of text, more than --max-doc-bytes (8388608);
+//! truncated to 8388605 bytes (use --strict to refuse)"``. The first five cut documents of a file
+//! are named, the others counted in one more warning. Under
+//! [`ReadOptions::strict`] the first over-long document is the error instead.
+//! `None` means no limit (`--max-doc-bytes 0`); a limit below
+//! [`MIN_MAX_DOC_BYTES`] (1 KiB) is refused by [`ReadOptions::check`] as a
+//! mistake in the unit, since it would cut ordinary paragraphs. Any larger
+//! value is accepted.
+//!
+//! Plain-text paragraphs over the limit are never built whole (only the bytes
+//! the cut may keep are copied); a JSON Lines record or CSV field is parsed
+//! whole, then cut.
+//!
+//! # Strict reading
+//!
+//! [`ReadOptions::strict`] (`--strict`) refuses instead of warning: bytes
+//! that are not UTF-8, a file found in a directory that cannot be read, a
+//! document over the limit, a file that changed while it was read, NUL bytes
+//! in a file given by name and a CSV quote never closed all become errors
+//! naming the file and, where there is one, the line. Two warnings stay
+//! warnings, as they are not problems with the data read: binary files
+//! skipped in directories, and ids shared by several documents.
+//!
+//! # Memory
+//!
+//! A plain-text or CSV file is read whole, then split: at its peak, reading
+//! holds the file's bytes (decompressed) and its documents' texts (about as
+//! many bytes again, less when paragraphs are cut), for as many files at once
+//! as there are threads. JSON Lines is read in 4 MiB blocks (a block grows to
+//! hold a longer line), so it holds its documents and two blocks. In every
+//! format the corpus then holds each document's text (at most
+//! `max_doc_bytes` each), its id and other fields. Measured figures are in
+//! README.md (section Limits).
+//!
 //! # After reading
 //!
 //! A corpus without any document is an
@@ -124,6 +230,7 @@
 mod csv;
 mod decode;
 mod jsonl;
+mod limit;
 mod read;
 mod reference;
 mod source;
@@ -139,7 +246,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use crate::error::Result;
+use crate::error::{ParamError, Result};
 
 /// One document: a paragraph of a text file, or one record of a JSONL or CSV file.
 #[derive(Debug, Clone, PartialEq)]
@@ -166,12 +273,18 @@ pub struct Document {
 }
 
 /// Documents in reading order, with the warnings met while reading them.
+///
+/// Warnings come in reading order: entries of directories that could not be
+/// listed first, then each file's (named binary file, cut documents, a CSV
+/// quote never closed, bytes that are not UTF-8, changed while read), then
+/// shared ids.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Corpus {
     /// The documents, source by source, in position order within a source.
     pub documents: Vec<Document>,
     /// Problems that did not stop reading (lossily decoded bytes, skipped
-    /// files, duplicated ids): one complete sentence each, naming the file.
+    /// files, cut documents, files that changed while read, duplicated ids):
+    /// one complete sentence each, naming the file.
     pub warnings: Vec<String>,
 }
 
@@ -300,14 +413,25 @@ impl FromStr for Split {
     }
 }
 
+/// The default of [`ReadOptions::max_doc_bytes`]: 8 MiB (see
+/// [Limits](self#limits)).
+pub const DEFAULT_MAX_DOC_BYTES: usize = 8 << 20;
+
+/// The smallest [`ReadOptions::max_doc_bytes`] accepted: 1 KiB. A lower
+/// limit would cut ordinary paragraphs (a long sentence is a few hundred
+/// bytes), so it is taken for a mistake in the unit.
+pub const MIN_MAX_DOC_BYTES: usize = 1 << 10;
+
 /// How to read inputs.
 ///
 /// ```
-/// use topica::corpus::{Format, ReadOptions, Split};
+/// use topica::corpus::{DEFAULT_MAX_DOC_BYTES, Format, ReadOptions, Split};
 ///
 /// let options = ReadOptions::default().with_format(Format::Jsonl).with_strict(true);
 /// assert_eq!(options.text_field, "text");
 /// assert_eq!(options.split, Split::Auto);
+/// assert_eq!(options.max_doc_bytes, Some(DEFAULT_MAX_DOC_BYTES));
+/// assert!(options.check().is_ok());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadOptions {
@@ -320,9 +444,19 @@ pub struct ReadOptions {
     pub id_field: String,
     /// Paragraph splitting for plain text; [`Split::Auto`] by default.
     pub split: Split,
-    /// Refuse bytes that are not UTF-8 instead of decoding them lossily with a
-    /// warning; off by default.
+    /// Refuse instead of warn: stop at the first reading problem (bytes that
+    /// are not UTF-8, a file found in a directory that cannot be read, a
+    /// document over [`max_doc_bytes`](Self::max_doc_bytes), a file that
+    /// changed while it was read, NUL bytes in a file named as an input, a
+    /// CSV quote never closed) instead of going on with a warning; off by
+    /// default.
     pub strict: bool,
+    /// The most bytes of text a document may have: a longer text is cut
+    /// there with a warning naming it, or refused under
+    /// [`strict`](Self::strict); `None` for no limit.
+    /// [`DEFAULT_MAX_DOC_BYTES`] (8 MiB) by default; at least
+    /// [`MIN_MAX_DOC_BYTES`] (1 KiB).
+    pub max_doc_bytes: Option<usize>,
 }
 
 impl Default for ReadOptions {
@@ -333,6 +467,7 @@ impl Default for ReadOptions {
             id_field: "id".into(),
             split: Split::Auto,
             strict: false,
+            max_doc_bytes: Some(DEFAULT_MAX_DOC_BYTES),
         }
     }
 }
@@ -362,10 +497,48 @@ impl ReadOptions {
         self
     }
 
-    /// Refuses bytes that are not UTF-8 when `strict` is true.
+    /// Refuses instead of warning about reading problems when `strict` is true.
     pub fn with_strict(mut self, strict: bool) -> Self {
         self.strict = strict;
         self
+    }
+
+    /// Cuts (or under `strict` refuses) texts longer than `max` bytes;
+    /// `None` for no limit. The default is [`DEFAULT_MAX_DOC_BYTES`].
+    pub fn with_max_doc_bytes(mut self, max: Option<usize>) -> Self {
+        self.max_doc_bytes = max;
+        self
+    }
+
+    /// Checks the options: [`max_doc_bytes`](Self::max_doc_bytes) must be
+    /// `None` or at least [`MIN_MAX_DOC_BYTES`]. [`Corpus::read`] and
+    /// [`Corpus::from_reader`] check them before reading anything.
+    ///
+    /// ```
+    /// use topica::corpus::ReadOptions;
+    ///
+    /// assert!(ReadOptions::default().with_max_doc_bytes(None).check().is_ok());
+    /// let err = ReadOptions::default().with_max_doc_bytes(Some(100)).check().unwrap_err();
+    /// assert_eq!(err.name, "max_doc_bytes");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`ParamError`] naming the option at fault.
+    pub fn check(&self) -> std::result::Result<(), ParamError> {
+        if let Some(max) = self.max_doc_bytes {
+            if max < MIN_MAX_DOC_BYTES {
+                return Err(ParamError::new(
+                    "max_doc_bytes",
+                    format!(
+                        "{max} bytes is less than the smallest limit, {MIN_MAX_DOC_BYTES} \
+                         bytes (1 KiB), which ordinary paragraphs would already exceed; \
+                         give a larger limit, or none (0 on the command line)"
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -379,11 +552,14 @@ impl Corpus {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`](crate::Error::Io) for an input that cannot be opened or
-    /// read, [`Error::Input`](crate::Error::Input) for data that does not
-    /// follow its format (or a directory without any readable file), and
-    /// [`Error::EmptyCorpus`](crate::Error::EmptyCorpus) when no input holds
-    /// a document. The first error in reading order is returned.
+    /// [`Error::Param`](crate::Error::Param) for options that
+    /// [`ReadOptions::check`] refuses, [`Error::Io`](crate::Error::Io) for an
+    /// input that cannot be opened or read (a file found in a directory only
+    /// under [`ReadOptions::strict`]), [`Error::Input`](crate::Error::Input)
+    /// for data that does not follow its format (or a directory without any
+    /// readable file, or, under [`ReadOptions::strict`], any reading problem),
+    /// and [`Error::EmptyCorpus`](crate::Error::EmptyCorpus) when no input
+    /// holds a document. The first error in reading order is returned.
     pub fn read<P: AsRef<Path>>(inputs: &[P], options: &ReadOptions) -> Result<Corpus> {
         let inputs: Vec<&Path> = inputs.iter().map(AsRef::as_ref).collect();
         read::read_inputs(&inputs, options)
@@ -477,12 +653,14 @@ mod tests {
         assert_eq!((o.text_field.as_str(), o.id_field.as_str()), ("text", "id"));
         assert_eq!(o.split, Split::Auto);
         assert!(!o.strict);
+        assert_eq!(o.max_doc_bytes, Some(8 * 1024 * 1024));
         let o = o
             .with_format(Format::Csv)
             .with_text_field("body")
             .with_id_field("key")
             .with_split(Split::Lines)
-            .with_strict(true);
+            .with_strict(true)
+            .with_max_doc_bytes(None);
         assert_eq!(o.format, Some(Format::Csv));
         assert_eq!(
             (o.text_field.as_str(), o.id_field.as_str()),
@@ -490,5 +668,29 @@ mod tests {
         );
         assert_eq!(o.split, Split::Lines);
         assert!(o.strict);
+        assert_eq!(o.max_doc_bytes, None);
+    }
+
+    #[test]
+    fn max_doc_bytes_must_be_at_least_1_kib() {
+        let with = |max| ReadOptions::default().with_max_doc_bytes(max).check();
+        assert!(with(None).is_ok());
+        assert!(with(Some(MIN_MAX_DOC_BYTES)).is_ok());
+        assert!(with(Some(usize::MAX)).is_ok());
+        for max in [0, 1, MIN_MAX_DOC_BYTES - 1] {
+            let err = with(Some(max)).unwrap_err();
+            assert_eq!(err.name, "max_doc_bytes");
+            assert!(
+                err.message
+                    .starts_with(&format!("{max} bytes is less than"))
+            );
+        }
+        let err = Corpus::from_reader(
+            &b"text"[..],
+            "-",
+            &ReadOptions::default().with_max_doc_bytes(Some(0)),
+        )
+        .unwrap_err();
+        assert!(err.is_usage(), "{err}");
     }
 }

@@ -1,5 +1,7 @@
 //! Reading: every planned file (in parallel), by format, then the checks on
-//! the whole corpus (empty corpus, duplicate ids).
+//! the whole corpus (empty corpus, duplicate ids). Files found in directories
+//! that cannot be read are skipped here, and files that changed while they
+//! were read are told here.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -11,7 +13,7 @@ use rayon::prelude::*;
 
 use super::decode::{Decoder, strip_bom};
 use super::source::{self, Job, Opened, STDIN};
-use super::{Corpus, Document, Format, ReadOptions, csv, jsonl, text};
+use super::{Corpus, Document, Format, ReadOptions, csv, jsonl, limit, text};
 use crate::error::{Error, Result};
 
 /// What the readers of one source need to know about it.
@@ -32,12 +34,13 @@ pub(super) struct Context<'a> {
 struct Part {
     documents: Vec<Document>,
     warnings: Vec<String>,
-    /// Whether it was skipped as binary.
+    /// Whether it was skipped (binary, or unreadable).
     skipped: bool,
 }
 
 /// Reads `inputs` in order (see [`Corpus::read`]).
 pub(super) fn read_inputs(inputs: &[&Path], options: &ReadOptions) -> Result<Corpus> {
+    options.check()?;
     if inputs.is_empty() {
         return Err(Error::EmptyCorpus("no inputs were given".into()));
     }
@@ -47,7 +50,10 @@ pub(super) fn read_inputs(inputs: &[&Path], options: &ReadOptions) -> Result<Cor
         .par_iter()
         .map(|job| read_job(job, options))
         .collect();
-    let mut corpus = Corpus::default();
+    let mut corpus = Corpus {
+        warnings: plan.warnings,
+        ..Corpus::default()
+    };
     let mut dir_read = vec![false; plan.dirs.len()];
     for (job, part) in plan.jobs.iter().zip(parts) {
         let part = part?;
@@ -70,10 +76,11 @@ pub(super) fn read_stream<R: Read + Send>(
     name: &str,
     options: &ReadOptions,
 ) -> Result<Corpus> {
+    options.check()?;
     let path = Path::new(name);
     let opened = source::open_stream(reader).map_err(|e| Error::io(path, e))?;
     let format = options.format.unwrap_or(Format::Text);
-    let part = read_opened(opened, format, &context(path, name, options))?;
+    let part = read_source(opened, format, false, &context(path, name, options))?;
     let mut corpus = Corpus::default();
     append(&mut corpus, part);
     finish(corpus, &[name.to_string()], format == Format::Text)
@@ -99,47 +106,126 @@ fn append(corpus: &mut Corpus, part: Part) {
     corpus.warnings.extend(part.warnings);
 }
 
-/// Reads one planned source, skipping it when found in a directory and binary.
+/// Reads one planned source.
+///
+/// A file found in a directory that cannot be opened or read is skipped with
+/// a warning (unless `--strict`), as is one that looks binary.
 fn read_job(job: &Job, options: &ReadOptions) -> Result<Part> {
+    read_job_with(job, options, || {})
+}
+
+/// [`read_job`], calling `after_open` once the source is open and its first
+/// bytes read (tests change the file there).
+fn read_job_with(job: &Job, options: &ReadOptions, after_open: impl FnOnce()) -> Result<Part> {
     let ctx = context(&job.path, &job.name, options);
-    let opened = if job.stdin {
+    match read_file(job, &ctx, after_open) {
+        Err(Error::Io { error, .. }) if job.dir.is_some() && !options.strict => Ok(Part {
+            warnings: vec![source::unreadable_warning(&ctx.source, &error.to_string())],
+            skipped: true,
+            ..Part::default()
+        }),
+        other => other,
+    }
+}
+
+/// Opens and reads one planned source, then tells whether it changed while
+/// it was read.
+fn read_file(job: &Job, ctx: &Context<'_>, after_open: impl FnOnce()) -> Result<Part> {
+    let mut opened = if job.stdin {
         source::open_stream(std::io::stdin()).map_err(|e| Error::io(STDIN, e))?
     } else {
         source::open_file(job)?
     };
-    if job.dir.is_some() && source::looks_binary(&opened.head) {
-        return Ok(Part {
-            warnings: vec![format!(
-                "{}: skipped, as it looks binary (a NUL byte in its first 8 KiB)",
+    after_open();
+    let watch = opened.watch.take();
+    let mut part = read_source(opened, job.format, job.dir.is_some(), ctx)?;
+    if let Some(watch) = watch {
+        if watch.changed().map_err(|e| Error::io(ctx.path, e))? {
+            const CHANGED: &str =
+                "changed while it was read; its documents may mix old and new contents";
+            if ctx.options.strict {
+                return Err(Error::input(
+                    ctx.path,
+                    None,
+                    format!("{CHANGED}; read it again once it is complete, or drop --strict"),
+                ));
+            }
+            part.warnings.push(format!(
+                "{}: {CHANGED} (use --strict to refuse)",
                 ctx.source
-            )],
-            skipped: true,
-            ..Part::default()
-        });
+            ));
+        }
     }
-    read_opened(opened, job.format, &ctx)
+    Ok(part)
+}
+
+/// Reads an opened source as `format`: skipped with a warning when found in
+/// a directory (`in_dir`) and binary; otherwise read, with a warning (or,
+/// under `--strict`, an error) when it looks binary.
+fn read_source(
+    opened: Opened<'_>,
+    format: Format,
+    in_dir: bool,
+    ctx: &Context<'_>,
+) -> Result<Part> {
+    let mut warnings = Vec::new();
+    if source::looks_binary(&opened.head) {
+        let (why, advice) = source::binary_why(&opened.head);
+        let advice = advice.map(|a| format!("; {a}")).unwrap_or_default();
+        if in_dir {
+            return Ok(Part {
+                warnings: vec![format!("{}: skipped, as it {why}{advice}", ctx.source)],
+                skipped: true,
+                ..Part::default()
+            });
+        }
+        if ctx.options.strict {
+            return Err(Error::input(
+                ctx.path,
+                None,
+                format!("refused, as it {why}{advice}; drop --strict to read it anyway"),
+            ));
+        }
+        warnings.push(format!(
+            "{}: read although it {why}, as it was named; NUL bytes separate words{advice} \
+             (use --strict to refuse)",
+            ctx.source
+        ));
+    }
+    let mut part = read_opened(opened, format, ctx)?;
+    warnings.append(&mut part.warnings);
+    part.warnings = warnings;
+    Ok(part)
 }
 
 /// Reads an opened source as `format`.
 fn read_opened(opened: Opened<'_>, format: Format, ctx: &Context<'_>) -> Result<Part> {
-    let (documents, warning) = match format {
-        Format::Jsonl => jsonl::read(opened, ctx)?,
+    let (documents, notes, warning) = match format {
+        Format::Jsonl => {
+            let (documents, notes, warning) = jsonl::read(opened, ctx)?;
+            (documents, notes, warning.into_iter().collect())
+        }
         Format::Text | Format::Csv => {
             let mut bytes = opened.read_all(ctx.path)?;
             let offset = strip_bom(&mut bytes);
             let mut decoder = Decoder::new(ctx.path, ctx.options.strict);
             let decoded = decoder.decode(&bytes, 1, offset)?;
-            let documents = if format == Format::Csv {
+            let (documents, notes, quote) = if format == Format::Csv {
                 csv::documents(&decoded, ctx)?
             } else {
-                text::documents(&decoded, ctx)
+                let (documents, notes) = text::documents(&decoded, ctx)?;
+                (documents, notes, None)
             };
-            (documents, decoder.warning(&ctx.source))
+            let mut warnings: Vec<String> = quote.into_iter().collect();
+            warnings.extend(decoder.warning(&ctx.source));
+            (documents, notes, warnings)
         }
     };
+    let mut warnings = limit::warnings(&ctx.source, ctx.options.max_doc_bytes, &notes);
+    warnings.extend(warning);
     Ok(Part {
         documents,
-        warnings: warning.into_iter().collect(),
+        warnings,
         skipped: false,
     })
 }
@@ -229,6 +315,7 @@ impl Hasher for Fnv {
 mod tests {
     use std::fs;
     use std::io::Cursor;
+    use std::time::Duration;
 
     use super::*;
     use crate::corpus::Split;
@@ -400,7 +487,265 @@ mod tests {
         );
         let named = Corpus::read(&[&bin], &ReadOptions::default()).unwrap();
         assert_eq!(named.documents.len(), 2);
-        assert!(named.warnings.is_empty());
+        assert_eq!(
+            named.warnings,
+            [format!(
+                "{}: read although it looks binary (a NUL byte in its first 8 KiB), as it was \
+                 named; NUL bytes separate words (use --strict to refuse)",
+                bin.display()
+            )]
+        );
+        let strict = ReadOptions::default().with_strict(true);
+        let err = Corpus::read(&[&bin], &strict).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: refused, as it looks binary (a NUL byte in its first 8 KiB); drop \
+                 --strict to read it anyway",
+                bin.display()
+            )
+        );
+        // In a directory, binary files are skipped under --strict too: that is
+        // the rule for what a directory holds, not a problem with a file.
+        let corpus = Corpus::read(&[&dir], &strict).unwrap();
+        assert_eq!(corpus.texts(), ["text"]);
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_named_as_such() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("d");
+        write(&dir, "a.txt", b"text");
+        let bytes: Vec<u8> = "hello world\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let b = write(&dir, "b.txt", &bytes);
+        let corpus = Corpus::read(&[&dir], &ReadOptions::default()).unwrap();
+        assert_eq!(
+            corpus.warnings,
+            [format!(
+                "{}: skipped, as it looks like UTF-16 without a byte order mark (a NUL byte in \
+                 every other byte); re-encode it as UTF-8",
+                b.display()
+            )]
+        );
+        let named = Corpus::read(&[&b], &ReadOptions::default()).unwrap();
+        assert_eq!(
+            named.warnings,
+            [format!(
+                "{}: read although it looks like UTF-16 without a byte order mark (a NUL byte \
+                 in every other byte), as it was named; NUL bytes separate words; re-encode it \
+                 as UTF-8 (use --strict to refuse)",
+                b.display()
+            )]
+        );
+    }
+
+    #[test]
+    fn unreadable_files_in_directories_are_skipped_with_a_warning_or_stop_under_strict() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("d");
+        write(&dir, "a.txt", b"alpha");
+        std::os::unix::fs::symlink(dir.join("nowhere.txt"), dir.join("b.txt")).unwrap();
+        let corrupt = write(&dir, "c.txt.gz", b"\x1f\x8b\x08\x00 not really gzip");
+        let mut cut = gzip("gamma\n".repeat(10_000).as_bytes());
+        cut.truncate(cut.len() / 2);
+        let truncated = write(&dir, "d.jsonl.gz", &cut);
+        write(&dir, "e.txt", b"epsilon");
+        let broken = dir.join("b.txt");
+        let no_such = fs::File::open(&broken).unwrap_err().to_string();
+
+        let corpus = Corpus::read(&[&dir], &ReadOptions::default()).unwrap();
+        assert_eq!(corpus.texts(), ["alpha", "epsilon"]);
+        assert_eq!(corpus.warnings.len(), 3, "{:?}", corpus.warnings);
+        assert_eq!(
+            corpus.warnings[0],
+            format!(
+                "{}: skipped, as it cannot be read: {no_such} (use --strict to stop instead)",
+                broken.display()
+            )
+        );
+        for (warning, path) in corpus.warnings[1..].iter().zip([&corrupt, &truncated]) {
+            let head = format!("{}: skipped, as it cannot be read: ", path.display());
+            assert!(warning.starts_with(&head), "{warning}");
+            assert!(
+                warning.ends_with(" (use --strict to stop instead)"),
+                "{warning}"
+            );
+        }
+
+        let strict = ReadOptions::default().with_strict(true);
+        let err = Corpus::read(&[&dir], &strict).unwrap_err();
+        assert_eq!(err.to_string(), format!("{}: {no_such}", broken.display()));
+        assert!(matches!(err, Error::Io { .. }));
+
+        // Named by itself, an unreadable file is an error, --strict or not.
+        for path in [&broken, &corrupt, &truncated] {
+            let err = Corpus::read(&[path], &ReadOptions::default()).unwrap_err();
+            assert!(
+                matches!(&err, Error::Io { path: p, .. } if p == path),
+                "{err}"
+            );
+        }
+
+        // A directory whose every file is skipped has no text files.
+        let bad = tmp.path().join("bad");
+        fs::create_dir(&bad).unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("nowhere"), bad.join("x.txt")).unwrap();
+        let err = Corpus::read(&[&bad], &ReadOptions::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("{}: no text files in this directory", bad.display())
+        );
+    }
+
+    /// Reads `path` (found in a directory when `in_dir`), running `change`
+    /// once the file is open and its first bytes read.
+    fn read_changing(path: &Path, options: &ReadOptions, change: impl FnOnce()) -> Result<Part> {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let job = source::tests::job(path, &name, options);
+        read_job_with(&job, options, change)
+    }
+
+    #[test]
+    fn a_file_that_changes_while_read_is_told_or_refused_under_strict() {
+        let tmp = tempfile::tempdir().unwrap();
+        let options = ReadOptions::default();
+        let strict = ReadOptions::default().with_strict(true);
+        let changed = |path: &Path| {
+            format!(
+                "{}: changed while it was read; its documents may mix old and new contents \
+                 (use --strict to refuse)",
+                path.display()
+            )
+        };
+        // Lines appended after the first block.
+        let jsonl: String = (0..20_000)
+            .map(|i| format!("{{\"text\": \"record {i}\"}}\n"))
+            .collect();
+        let a = write(tmp.path(), "a.jsonl", jsonl.as_bytes());
+        let append = || {
+            let mut file = fs::OpenOptions::new().append(true).open(&a).unwrap();
+            std::io::Write::write_all(&mut file, b"{\"text\": \"late\"}\n").unwrap();
+        };
+        let part = read_changing(&a, &options, append).unwrap();
+        assert!(part.documents.len() >= 20_000);
+        assert_eq!(part.warnings, [changed(&a)]);
+        let err = read_changing(&a, &strict, append).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: changed while it was read; its documents may mix old and new contents; \
+                 read it again once it is complete, or drop --strict",
+                a.display()
+            )
+        );
+
+        // Rewritten in place, same length: the modification time tells.
+        let b = write(tmp.path(), "b.txt", b"one\ntwo\n");
+        let touch = || {
+            let file = fs::OpenOptions::new().write(true).open(&b).unwrap();
+            let later = file.metadata().unwrap().modified().unwrap() + Duration::from_secs(5);
+            file.set_modified(later).unwrap();
+        };
+        let part = read_changing(&b, &options, touch).unwrap();
+        assert_eq!(part.documents.len(), 2);
+        assert_eq!(part.warnings, [changed(&b)]);
+
+        // Left alone, no warning.
+        let part = read_changing(&b, &options, || {}).unwrap();
+        assert!(part.warnings.is_empty());
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_decoded_in_every_format() {
+        let utf16 = |text: &str, big_endian: bool| -> Vec<u8> {
+            let mut bytes = if big_endian {
+                vec![0xFE, 0xFF]
+            } else {
+                vec![0xFF, 0xFE]
+            };
+            for unit in text.encode_utf16() {
+                bytes.extend(if big_endian {
+                    unit.to_be_bytes()
+                } else {
+                    unit.to_le_bytes()
+                });
+            }
+            bytes
+        };
+        for big_endian in [false, true] {
+            for (format, text) in [
+                (Format::Text, "héllo\r\nwörld\r\n"),
+                (
+                    Format::Jsonl,
+                    "{\"text\": \"héllo\"}\r\n{\"text\": \"wörld\"}\r\n",
+                ),
+                (Format::Csv, "text\r\nhéllo\r\nwörld\r\n"),
+            ] {
+                let options = ReadOptions::default().with_format(format);
+                let bytes = utf16(text, big_endian);
+                let corpus = Corpus::from_reader(&bytes[..], "-", &options).unwrap();
+                assert_eq!(corpus.texts(), ["héllo", "wörld"], "{format} {big_endian}");
+                assert!(corpus.warnings.is_empty());
+                let gz = Corpus::from_reader(Cursor::new(gzip(&bytes)), "-", &options).unwrap();
+                assert_eq!(gz, corpus);
+            }
+        }
+    }
+
+    #[test]
+    fn over_long_documents_are_cut_with_a_warning_or_refused_under_strict() {
+        let long = "word ".repeat(500); // 2500 bytes
+        let options = ReadOptions::default().with_max_doc_bytes(Some(1024));
+        let strict = options.clone().with_strict(true);
+        for (format, bytes, id, line) in [
+            (Format::Text, format!("short\n\n{long}\n"), "s#1", 3),
+            (
+                Format::Jsonl,
+                format!("{{\"text\": \"a\"}}\n{{\"id\": \"k\", \"text\": \"{long}\"}}\n"),
+                "k",
+                2,
+            ),
+            (
+                Format::Csv,
+                format!("id,text\n1,short\nk,\"{long}\"\n"),
+                "k",
+                3,
+            ),
+        ] {
+            let o = options.clone().with_format(format);
+            let corpus = Corpus::from_reader(bytes.as_bytes(), "s", &o).unwrap();
+            let doc = &corpus.documents[1];
+            assert_eq!(doc.id, id);
+            assert_eq!(doc.text.len(), 1024, "{format}: cut at a space");
+            assert!(long.starts_with(&doc.text));
+            let trimmed = if format == Format::Text {
+                long.trim_end().len()
+            } else {
+                long.len()
+            };
+            assert_eq!(
+                corpus.warnings,
+                [format!(
+                    "s line {line}: document `{id}` has {trimmed} bytes of text, more than \
+                     --max-doc-bytes (1024); truncated to 1024 bytes (use --strict to refuse)"
+                )],
+                "{format}"
+            );
+            let err =
+                Corpus::from_reader(bytes.as_bytes(), "s", &strict.clone().with_format(format))
+                    .unwrap_err();
+            assert!(
+                matches!(err, Error::Input { line: Some(l), .. } if l == line),
+                "{err}"
+            );
+            let whole =
+                Corpus::from_reader(bytes.as_bytes(), "s", &o.with_max_doc_bytes(None)).unwrap();
+            assert_eq!(whole.documents[1].text.trim_end(), long.trim_end());
+            assert!(whole.warnings.is_empty());
+        }
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! Sources of bytes: planning which files to read (walking directories), and
-//! opening files, gzipped files and standard input.
+//! opening files, gzipped files, UTF-16 files and standard input.
 
 use std::fs::File;
 use std::io::{self, Cursor, Read};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use flate2::read::MultiGzDecoder;
 use walkdir::WalkDir;
 
+use super::decode::{Utf16Reader, utf16_bom};
 use super::{Format, ReadOptions};
 use crate::error::{Error, Result};
 
@@ -48,6 +50,8 @@ pub(super) struct Plan {
     pub jobs: Vec<Job>,
     /// The directories given as inputs.
     pub dirs: Vec<PathBuf>,
+    /// Entries under those directories that could not be listed, skipped.
+    pub warnings: Vec<String>,
 }
 
 /// Lists the files to read for `inputs`, in order.
@@ -55,7 +59,8 @@ pub(super) struct Plan {
 /// # Errors
 ///
 /// An input that does not exist or cannot be walked, a directory without any
-/// file, or standard input given twice.
+/// file, standard input given twice, or (under `strict`) an entry under a
+/// directory that cannot be listed.
 pub(super) fn plan(inputs: &[&Path], options: &ReadOptions) -> Result<Plan> {
     let mut plan = Plan::default();
     let mut stdin_seen = false;
@@ -84,7 +89,7 @@ pub(super) fn plan(inputs: &[&Path], options: &ReadOptions) -> Result<Plan> {
             let index = plan.dirs.len();
             plan.dirs.push(input.to_path_buf());
             let before = plan.jobs.len();
-            walk(input, index, options, &mut plan.jobs)?;
+            walk(input, index, options, &mut plan)?;
             if plan.jobs.len() == before {
                 return Err(no_text_files(input));
             }
@@ -129,18 +134,34 @@ fn file_job(path: PathBuf, name: String, dir: Option<usize>, options: &ReadOptio
 
 /// Appends the regular files under `dir`, in sorted path order, skipping
 /// hidden entries.
-fn walk(dir: &Path, index: usize, options: &ReadOptions, jobs: &mut Vec<Job>) -> Result<()> {
+///
+/// Symbolic links that lead nowhere are planned too, so that reading them
+/// fails and names them. An entry below `dir` that cannot be listed is
+/// skipped with a warning, or is the error under `--strict`.
+fn walk(dir: &Path, index: usize, options: &ReadOptions, plan: &mut Plan) -> Result<()> {
     let entries = WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in entries {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::io(path, e.into())
-        })?;
-        let is_file =
-            entry.file_type().is_file() || (entry.path_is_symlink() && entry.path().is_file());
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                if e.depth() == 0 || options.strict {
+                    return Err(Error::io(path, e.into()));
+                }
+                let message = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), ToString::to_string);
+                plan.warnings
+                    .push(unreadable_warning(&path.to_string_lossy(), &message));
+                continue;
+            }
+        };
+        let is_file = entry.file_type().is_file()
+            || (entry.path_is_symlink()
+                && std::fs::metadata(entry.path()).map_or(true, |m| m.is_file()));
         if !is_file {
             continue;
         }
@@ -150,39 +171,84 @@ fn walk(dir: &Path, index: usize, options: &ReadOptions, jobs: &mut Vec<Job>) ->
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        jobs.push(file_job(entry.into_path(), name, Some(index), options));
+        plan.jobs
+            .push(file_job(entry.into_path(), name, Some(index), options));
     }
     Ok(())
 }
 
-/// An opened source: its first bytes (up to [`HEAD_LEN`], decompressed) and
-/// a reader for the rest.
+/// The warning for a file or directory found while walking that cannot be
+/// read, with the system's message.
+pub(super) fn unreadable_warning(source: &str, message: &str) -> String {
+    format!("{source}: skipped, as it cannot be read: {message} (use --strict to stop instead)")
+}
+
+/// What is watched to tell a file that changes while it is read: its length
+/// and modification time, from the open handle.
+#[derive(Debug)]
+pub(super) struct Watch {
+    file: File,
+    before: (u64, Option<SystemTime>),
+}
+
+impl Watch {
+    /// Starts watching an open file (through a second handle on it).
+    fn new(file: &File) -> io::Result<Watch> {
+        let file = file.try_clone()?;
+        let before = stamp(&file)?;
+        Ok(Watch { file, before })
+    }
+
+    /// Whether the file's length or modification time differs from when it
+    /// was opened.
+    pub(super) fn changed(&self) -> io::Result<bool> {
+        Ok(stamp(&self.file)? != self.before)
+    }
+}
+
+/// A file's length and modification time.
+fn stamp(file: &File) -> io::Result<(u64, Option<SystemTime>)> {
+    let metadata = file.metadata()?;
+    Ok((metadata.len(), metadata.modified().ok()))
+}
+
+/// An opened source: its first bytes (up to [`HEAD_LEN`], decompressed and
+/// transcoded from UTF-16) and a reader for the rest.
 pub(super) struct Opened<'r> {
     /// The first bytes.
     pub head: Vec<u8>,
     /// The bytes after `head`.
     pub rest: Box<dyn Read + Send + 'r>,
+    /// For a file, what tells whether it changed while it was read.
+    pub watch: Option<Watch>,
 }
 
 impl Opened<'_> {
     /// Reads everything, `head` included, naming `path` in errors.
     pub(super) fn read_all(self, path: &Path) -> Result<Vec<u8>> {
-        let Opened { mut head, mut rest } = self;
+        let Opened {
+            mut head, mut rest, ..
+        } = self;
         rest.read_to_end(&mut head)
             .map_err(|e| Error::io(path, e))?;
         Ok(head)
     }
 }
 
-/// Opens the file of `job` (not standard input), gunzipping `.gz` files.
+/// Opens the file of `job` (not standard input), gunzipping `.gz` files, and
+/// starts watching it for changes.
 pub(super) fn open_file(job: &Job) -> Result<Opened<'static>> {
-    let file = File::open(&job.path).map_err(|e| Error::io(&job.path, e))?;
+    let io = |e| Error::io(&job.path, e);
+    let file = File::open(&job.path).map_err(io)?;
+    let watch = Watch::new(&file).map_err(io)?;
     let rest: Box<dyn Read + Send> = if job.gz {
         Box::new(MultiGzDecoder::new(file))
     } else {
         Box::new(file)
     };
-    start(rest).map_err(|e| Error::io(&job.path, e))
+    let mut opened = start(rest).map_err(io)?;
+    opened.watch = Some(watch);
+    Ok(opened)
 }
 
 /// Opens a stream as standard input is opened: gunzipped when it starts with
@@ -197,16 +263,58 @@ pub(super) fn open_stream<'r, R: Read + Send + 'r>(reader: R) -> io::Result<Open
     }
 }
 
+/// Reads the head of `rest`, transcoding the rest to UTF-8 when it starts
+/// with a UTF-16 byte order mark.
+fn start(rest: Box<dyn Read + Send + '_>) -> io::Result<Opened<'_>> {
+    let opened = read_head(rest)?;
+    match utf16_bom(&opened.head) {
+        Some(big_endian) => {
+            let whole = Cursor::new(opened.head).chain(opened.rest);
+            read_head(Box::new(Utf16Reader::new(whole, big_endian)))
+        }
+        None => Ok(opened),
+    }
+}
+
 /// Reads the head of `rest`.
-fn start(mut rest: Box<dyn Read + Send + '_>) -> io::Result<Opened<'_>> {
+fn read_head(mut rest: Box<dyn Read + Send + '_>) -> io::Result<Opened<'_>> {
     let mut head = Vec::with_capacity(HEAD_LEN);
     rest.by_ref().take(HEAD_LEN as u64).read_to_end(&mut head)?;
-    Ok(Opened { head, rest })
+    Ok(Opened {
+        head,
+        rest,
+        watch: None,
+    })
 }
 
 /// Whether bytes look binary: a NUL byte among the first [`HEAD_LEN`].
 pub(super) fn looks_binary(head: &[u8]) -> bool {
     head[..head.len().min(HEAD_LEN)].contains(&0)
+}
+
+/// Why bytes that [`looks_binary`] look binary, for messages: `looks binary
+/// (a NUL byte in its first 8 KiB)`, or, when NUL bytes fill every other
+/// byte, that it looks like UTF-16 without a byte order mark; with, for the
+/// latter, the advice to re-encode it.
+pub(super) fn binary_why(head: &[u8]) -> (&'static str, Option<&'static str>) {
+    let head = &head[..head.len().min(HEAD_LEN)];
+    let pairs = head.len() / 2;
+    let nul_at = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (nul_at(0), nul_at(1));
+    if pairs >= 2 && even.max(odd) * 2 > pairs && even.min(odd) * 10 < pairs {
+        (
+            "looks like UTF-16 without a byte order mark (a NUL byte in every other byte)",
+            Some("re-encode it as UTF-8"),
+        )
+    } else {
+        ("looks binary (a NUL byte in its first 8 KiB)", None)
+    }
 }
 
 #[cfg(test)]
@@ -218,6 +326,12 @@ pub(super) mod tests {
     use flate2::write::GzEncoder;
 
     use super::*;
+
+    /// A job for the file at `path`, as if found in a directory (a helper for
+    /// the other readers' tests).
+    pub(crate) fn job(path: &Path, name: &str, options: &ReadOptions) -> Job {
+        file_job(path.to_path_buf(), name.to_string(), Some(0), options)
+    }
 
     /// Gzips `bytes` (a helper for the other readers' tests).
     pub(crate) fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -376,5 +490,34 @@ pub(super) mod tests {
         let mut late = vec![b'a'; HEAD_LEN];
         late.push(0);
         assert!(!looks_binary(&late));
+    }
+
+    #[test]
+    fn nul_bytes_in_every_other_byte_look_like_utf16() {
+        let le: Vec<u8> = "plain words"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let be: Vec<u8> = "plain words"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        for bytes in [le, be] {
+            let (why, advice) = binary_why(&bytes);
+            assert!(why.starts_with("looks like UTF-16 without"), "{why}");
+            assert_eq!(advice, Some("re-encode it as UTF-8"));
+        }
+        for binary in [
+            &b"GIF89a\0\0\x01\0\0\0;"[..],
+            b"\0\0\0\0",
+            b"a\0",
+            b"text\0",
+        ] {
+            assert_eq!(
+                binary_why(binary),
+                ("looks binary (a NUL byte in its first 8 KiB)", None),
+                "{binary:?}"
+            );
+        }
     }
 }

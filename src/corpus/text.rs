@@ -2,16 +2,21 @@
 
 use serde_json::Map;
 
+use super::limit::{self, Bounded, Note};
 use super::read::Context;
 use super::{Document, Split};
+use crate::error::Result;
 
-/// One paragraph: its trimmed text and the 1-based line where it starts.
+/// One paragraph: its trimmed text (cut to the limit) and the 1-based line
+/// where it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Paragraph {
     /// The 1-based line of the paragraph's first (non-blank) line.
     pub line: usize,
-    /// The trimmed text; never empty.
+    /// The trimmed text, cut to the limit; never empty before the cut.
     pub text: String,
+    /// The length of the trimmed text before the cut, in bytes.
+    pub bytes: usize,
 }
 
 /// Whether a line is blank: empty or whitespace only.
@@ -19,31 +24,26 @@ fn is_blank(line: &str) -> bool {
     line.trim().is_empty()
 }
 
-/// Splits `text` into its non-empty paragraphs as `split` says.
+/// Splits `text` into its non-empty paragraphs as `split` says, cutting each
+/// to `max` bytes (see [`limit::cut`]).
 ///
 /// Lines end with `\n` or `\r\n`. [`Split::Auto`] is [`Split::Blank`] when
 /// some line is blank, else [`Split::Lines`]. Every paragraph is trimmed and
-/// empty ones are dropped.
-pub(super) fn paragraphs(text: &str, split: Split) -> Vec<Paragraph> {
+/// empty ones are dropped. An over-long paragraph is never built whole: only
+/// the bytes the cut may keep are copied.
+pub(super) fn paragraphs(text: &str, split: Split, max: Option<usize>) -> Vec<Paragraph> {
     let split = match split {
         Split::Auto if text.lines().any(is_blank) => Split::Blank,
         Split::Auto => Split::Lines,
         other => other,
     };
     let mut out = Vec::new();
-    let mut push = |line: usize, text: &str| {
-        let text = text.trim();
-        if !text.is_empty() {
-            out.push(Paragraph {
-                line,
-                text: text.to_string(),
-            });
-        }
-    };
     match split {
         Split::Lines => {
             for (i, line) in text.lines().enumerate() {
-                push(i + 1, line);
+                if !is_blank(line) {
+                    out.push(joined(i + 1, &[line], max));
+                }
             }
         }
         Split::Blank => {
@@ -52,7 +52,7 @@ pub(super) fn paragraphs(text: &str, split: Split) -> Vec<Paragraph> {
             for (i, line) in text.lines().enumerate() {
                 if is_blank(line) {
                     if !run.is_empty() {
-                        push(start, &run.join("\n"));
+                        out.push(joined(start, &run, max));
                         run.clear();
                     }
                 } else {
@@ -63,33 +63,75 @@ pub(super) fn paragraphs(text: &str, split: Split) -> Vec<Paragraph> {
                 }
             }
             if !run.is_empty() {
-                push(start, &run.join("\n"));
+                out.push(joined(start, &run, max));
             }
         }
         Split::None | Split::Auto => {
-            if let Some(first) = text.lines().position(|l| !is_blank(l)) {
-                push(first + 1, &text.lines().collect::<Vec<_>>().join("\n"));
+            let lines: Vec<&str> = text.lines().collect();
+            let first = lines.iter().position(|l| !is_blank(l));
+            let last = lines.iter().rposition(|l| !is_blank(l));
+            if let (Some(first), Some(last)) = (first, last) {
+                out.push(joined(first + 1, &lines[first..=last], max));
             }
         }
     }
     out
 }
 
+/// The paragraph starting on `line` made of `lines` joined with `\n`, whose
+/// first and last lines are not blank, trimmed and cut to `max` bytes.
+fn joined(line: usize, lines: &[&str], max: Option<usize>) -> Paragraph {
+    let mut text = Bounded::new(max);
+    let last = lines.len() - 1;
+    for (i, &piece) in lines.iter().enumerate() {
+        let mut piece = piece;
+        if i == 0 {
+            piece = piece.trim_start();
+        } else {
+            text.push("\n");
+        }
+        if i == last {
+            piece = piece.trim_end();
+        }
+        text.push(piece);
+    }
+    let (mut text, bytes) = text.finish();
+    if let Some(max) = max {
+        text.truncate(limit::cut(&text, max));
+    }
+    Paragraph { line, text, bytes }
+}
+
 /// The documents of a plain-text file: one per non-empty paragraph, with ids
-/// `NAME#N`.
-pub(super) fn documents(text: &str, ctx: &Context<'_>) -> Vec<Document> {
-    paragraphs(text, ctx.options.split)
+/// `NAME#N`, and the notes of those cut to the limit.
+///
+/// # Errors
+///
+/// Under `--strict`, the first paragraph over the limit.
+pub(super) fn documents(text: &str, ctx: &Context<'_>) -> Result<(Vec<Document>, Vec<Note>)> {
+    let max = ctx.options.max_doc_bytes;
+    let mut notes = Vec::new();
+    let mut documents = Vec::new();
+    for (position, p) in paragraphs(text, ctx.options.split, max)
         .into_iter()
         .enumerate()
-        .map(|(position, p)| Document {
-            id: format!("{}#{position}", ctx.name),
+    {
+        let id = format!("{}#{position}", ctx.name);
+        let strict = ctx.options.strict;
+        if let Some(note) = limit::check(ctx.path, strict, max, &id, p.line, p.bytes, p.text.len())?
+        {
+            notes.push(note);
+        }
+        documents.push(Document {
+            id,
             text: p.text,
             source: ctx.source.clone(),
             position,
             line: p.line,
             fields: Map::new(),
-        })
-        .collect()
+        });
+    }
+    Ok((documents, notes))
 }
 
 #[cfg(test)]
@@ -101,9 +143,12 @@ mod tests {
     use crate::corpus::ReadOptions;
 
     fn split(text: &str, split: Split) -> Vec<(usize, String)> {
-        paragraphs(text, split)
+        paragraphs(text, split, None)
             .into_iter()
-            .map(|p| (p.line, p.text))
+            .map(|p| {
+                assert_eq!(p.bytes, p.text.len());
+                (p.line, p.text)
+            })
             .collect()
     }
 
@@ -175,7 +220,8 @@ mod tests {
             name: "sub/a.txt",
             options: &options,
         };
-        let docs = documents("\n x \n\ny\n", &ctx);
+        let (docs, notes) = documents("\n x \n\ny\n", &ctx).unwrap();
+        assert!(notes.is_empty());
         let got: Vec<_> = docs
             .iter()
             .map(|d| (d.id.as_str(), d.text.as_str(), d.position, d.line))
