@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::topica_error;
-use topica::corpus::{Corpus, ReadOptions};
 use topica::job::{ClusterJob, read_table, score_labels};
 use topica::report::TopicReport;
 
@@ -40,6 +39,10 @@ pub struct EvalArgs {
     #[arg(long, value_name = "INPUT")]
     pub corpus: Vec<PathBuf>,
 
+    /// How to read --corpus: give the reading flags the clustering command had.
+    #[command(flatten)]
+    pub read: super::input::ReadArgs,
+
     /// Leave documents with this true label out of the scores (repeatable).
     #[arg(long, value_name = "LABEL")]
     pub ignore_label: Vec<String>,
@@ -55,9 +58,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let corpus = if args.corpus.is_empty() {
         None
     } else {
-        let corpus = Corpus::read(&args.corpus, &ReadOptions::default()).map_err(topica_error)?;
-        super::print_warnings(&corpus.warnings);
-        Some(corpus)
+        Some(args.read.read(&args.corpus)?)
     };
     // The documents scored: the corpus's when given (in its order), else the
     // predicted file's.

@@ -14,6 +14,16 @@ pub struct InputArgs {
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
+    /// How to read them.
+    #[command(flatten)]
+    pub how: ReadArgs,
+}
+
+/// How to read a corpus: every reading flag but the inputs themselves, also
+/// taken by `topica eval` for its `--corpus`, so that it reads the corpus
+/// (ids included) exactly as the command that clustered it did.
+#[derive(Debug, Args)]
+pub struct ReadArgs {
     /// Read every input in this format instead of inferring it from the
     /// extension (.jsonl/.ndjson: JSON Lines, .csv: CSV, anything else: text).
     #[arg(long, value_name = "FORMAT", value_parser = ["text", "jsonl", "csv"])]
@@ -72,7 +82,7 @@ fn parse_bytes(s: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("`{s}` is more bytes than this machine can address"))
 }
 
-impl InputArgs {
+impl ReadArgs {
     /// The library's read options.
     pub fn options(&self) -> ReadOptions {
         ReadOptions {
@@ -88,11 +98,23 @@ impl InputArgs {
         }
     }
 
-    /// Reads the corpus, printing its warnings.
-    pub fn read(&self) -> anyhow::Result<Corpus> {
-        let corpus = Corpus::read(&self.inputs, &self.options()).map_err(super::topica_error)?;
+    /// Reads the corpus from `inputs`, printing its warnings.
+    pub fn read(&self, inputs: &[PathBuf]) -> anyhow::Result<Corpus> {
+        let corpus = Corpus::read(inputs, &self.options()).map_err(super::topica_error)?;
         super::print_warnings(&corpus.warnings);
         Ok(corpus)
+    }
+}
+
+impl InputArgs {
+    /// The library's read options.
+    pub fn options(&self) -> ReadOptions {
+        self.how.options()
+    }
+
+    /// Reads the corpus, printing its warnings.
+    pub fn read(&self) -> anyhow::Result<Corpus> {
+        self.how.read(&self.inputs)
     }
 }
 
