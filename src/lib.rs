@@ -79,6 +79,15 @@
 //! - **Determinism.** Outputs are compared byte for byte across thread counts.
 //! - **The command line.** `tests/cli.rs` runs the binary on every kind of bad
 //!   input (exit status and the one-line message) and on the happy paths.
+//! - **Bad and huge input** (README.md, "Limits"). `tests/properties.rs`
+//!   states the invariants as proptest properties (unit rows, sorted and
+//!   pruned vocabularies, k-means objectives, monotone linkages, cosines in
+//!   [-1, 1] at every magnitude, ARI); `tests/hostile.rs` feeds the readers
+//!   mixed encodings, NUL bytes, ragged CSV, unreadable files and, in release
+//!   builds, a 200 MB paragraph, a million paragraphs and a 50 MB JSON line;
+//!   `tests/kill_mid_write.rs` kills `topica vectorize` while it writes and
+//!   finds its outputs absent or whole; `tests/fuzz_replay.rs` replays the
+//!   fuzzers' kept inputs (`fuzz/`) through the same checks as the fuzzers.
 
 #![deny(missing_docs)]
 
