@@ -198,7 +198,7 @@ impl SimilarityParams {
     ///
     /// In LSA space, `x` is reduced by
     /// `TruncatedSvd::params(n_components).seed(seed)`, `n_components` capped
-    /// by [`lsa_components`](crate::reduce::lsa_components) (one fewer than
+    /// by [`lsa_components`] (one fewer than
     /// the smaller side of `x`), as `topica cluster --method lsa-kmeans`
     /// does.
     ///
