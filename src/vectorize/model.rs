@@ -85,16 +85,50 @@ impl TfidfVectorizer {
     /// Loads a model saved by [`save`](Self::save).
     ///
     /// Fails when the file cannot be read, is not a topica TF-IDF model, has
-    /// another format version, or is inconsistent (lengths that differ, an idf
-    /// that does not follow from the document frequencies).
+    /// another format version, or is inconsistent (see
+    /// [`load_from_str`](Self::load_from_str)).
     pub fn load(path: impl AsRef<Path>) -> Result<TfidfVectorizer> {
         let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::load_from_str(&text, path)
+    }
+
+    /// Parses a model saved by [`save`](Self::save) from its text; `origin`
+    /// is the file named in errors.
+    ///
+    /// Fails when the text is not a topica TF-IDF model, has another format
+    /// version, or is inconsistent: lengths that differ, duplicate or empty
+    /// terms, a vocabulary out of order (a fitted vocabulary is sorted; a
+    /// fixed one must be the `vocabulary` parameter), a document frequency
+    /// above the number of documents (or 0 for a fitted term), a number of
+    /// documents beyond 2^53, a term with no document under `smooth_idf =
+    /// false` (its idf would be infinite), or an idf that does not follow
+    /// from the document frequencies. A loaded model never produces NaN.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use topica::corpus::{Corpus, ReadOptions};
+    /// use topica::vectorize::TfidfVectorizer;
+    ///
+    /// let corpus = Corpus::read(&["data/news"], &ReadOptions::default())?;
+    /// let model = TfidfVectorizer::params().fit(&corpus.texts())?;
+    /// let mut saved = Vec::new();
+    /// model.save_to(&mut saved)?;
+    /// let text = String::from_utf8(saved).unwrap();
+    /// let loaded = TfidfVectorizer::load_from_str(&text, Path::new("news.json"))?;
+    /// assert_eq!(loaded.transform(&corpus.texts()), model.transform(&corpus.texts()));
+    ///
+    /// let edited = text.replace("\"n_documents\":74", "\"n_documents\":1");
+    /// let e = TfidfVectorizer::load_from_str(&edited, Path::new("news.json")).unwrap_err();
+    /// assert!(e.to_string().starts_with("news.json: "), "{e}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load_from_str(text: &str, origin: &Path) -> Result<TfidfVectorizer> {
         let model_error = |message: String| Error::Model {
-            path: path.to_path_buf(),
+            path: origin.to_path_buf(),
             message,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let header: Header = serde_json::from_str(&text)
+        let header: Header = serde_json::from_str(text)
             .map_err(|e| model_error(format!("not a topica model (invalid JSON: {e})")))?;
         if header.format.as_deref() != Some(MODEL_FORMAT) {
             return Err(model_error(format!(
@@ -114,7 +148,7 @@ impl TfidfVectorizer {
             None => return Err(model_error("the model has no `version` field".into())),
         }
         let file: ModelFile =
-            serde_json::from_str(&text).map_err(|e| model_error(format!("invalid model: {e}")))?;
+            serde_json::from_str(text).map_err(|e| model_error(format!("invalid model: {e}")))?;
         let n_terms = file.vocabulary.len();
         if file.document_frequency.len() != n_terms {
             return Err(model_error(format!(
@@ -130,6 +164,7 @@ impl TfidfVectorizer {
         file.params
             .check()
             .map_err(|e| model_error(format!("invalid parameters: {e}")))?;
+        check_counts(&file).map_err(model_error)?;
         let mut model = TfidfVectorizer {
             params: file.params,
             analyzer,
@@ -157,6 +192,70 @@ impl TfidfVectorizer {
         }
         Ok(model)
     }
+}
+
+/// The largest number of documents a model may claim: counts up to 2^53 are
+/// exact in `f64`, and `n + 1` cannot overflow.
+const MAX_DOCUMENTS: usize = 1 << 53;
+
+/// Checks the vocabulary and counts of a parsed model file (a hand-edited
+/// file must be refused here, not fail later); the error says what is wrong.
+fn check_counts(file: &ModelFile) -> std::result::Result<(), String> {
+    let terms = file.vocabulary.terms();
+    if u32::try_from(terms.len()).is_err() {
+        return Err(format!("{} terms, more than a model can hold", terms.len()));
+    }
+    if let Some(i) = terms.iter().position(String::is_empty) {
+        return Err(format!("term {i} of the vocabulary is empty"));
+    }
+    let fixed = file.params.vocabulary.as_deref();
+    match fixed {
+        Some(fixed) => {
+            if fixed != terms {
+                return Err(
+                    "its vocabulary is not the fixed `vocabulary` of its parameters".into(),
+                );
+            }
+        }
+        None => {
+            if let Some(i) = terms.windows(2).position(|p| p[0] >= p[1]) {
+                return Err(format!(
+                    "its vocabulary is not sorted without duplicates (`{}` then `{}` at {})",
+                    terms[i],
+                    terms[i + 1],
+                    i + 1
+                ));
+            }
+        }
+    }
+    let n = file.n_documents;
+    if n > MAX_DOCUMENTS {
+        return Err(format!(
+            "n_documents is {n}, more than {MAX_DOCUMENTS} (was the file edited?)"
+        ));
+    }
+    for (i, &df) in file.document_frequency.iter().enumerate() {
+        if df > n as u64 {
+            return Err(format!(
+                "term `{}` is in {df} documents, more than the model's {n} (was the file edited?)",
+                terms[i]
+            ));
+        }
+        if df == 0 && fixed.is_none() {
+            return Err(format!(
+                "term `{}` is in no document, but a fitted vocabulary only has terms seen \
+                 (was the file edited?)",
+                terms[i]
+            ));
+        }
+        if df == 0 && file.params.use_idf && !file.params.smooth_idf {
+            return Err(format!(
+                "term `{}` is in no document, so its idf is infinite without smooth_idf",
+                terms[i]
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -224,6 +323,46 @@ mod tests {
         std::fs::write(&path, json.to_string()).unwrap();
         let e = TfidfVectorizer::load(&path).unwrap_err().to_string();
         assert!(e.contains("does not follow"), "{e}");
+    }
+
+    /// The saved model as JSON, edited by `edit`, then loaded from text: the
+    /// error message.
+    fn load_edited(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = saved_model(dir.path());
+        let mut json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        edit(&mut json);
+        let e = TfidfVectorizer::load_from_str(&json.to_string(), Path::new("m.json"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("m.json: "), "{e}");
+        e
+    }
+
+    #[test]
+    fn absurd_hand_edited_models_are_refused_when_loading() {
+        use serde_json::json;
+        let e = load_edited(|m| m["n_documents"] = json!(u64::MAX));
+        assert!(e.contains("n_documents is"), "{e}");
+        let e = load_edited(|m| m["document_frequency"][0] = json!(-1));
+        assert!(e.contains("invalid model"), "{e}");
+        let e = load_edited(|m| m["document_frequency"][0] = json!(u64::MAX));
+        assert!(e.contains("more than the model's 2"), "{e}");
+        let e = load_edited(|m| m["document_frequency"][0] = json!(0));
+        assert!(e.contains("is in no document"), "{e}");
+        let e = load_edited(|m| m["idf"][0] = serde_json::Value::Null);
+        assert!(e.contains("invalid model"), "{e}");
+        let e = load_edited(|m| m["vocabulary"][1] = json!("one"));
+        assert!(e.contains("not sorted without duplicates"), "{e}");
+        let e = load_edited(|m| m["vocabulary"] = json!(["two", "three", "one"]));
+        assert!(e.contains("not sorted"), "{e}");
+        let e = load_edited(|m| m["vocabulary"][0] = json!(""));
+        assert!(e.contains("term 0 of the vocabulary is empty"), "{e}");
+        let e = load_edited(|m| m["params"]["vocabulary"] = json!(["one", "two"]));
+        assert!(e.contains("fixed `vocabulary`"), "{e}");
+        let e = load_edited(|m| m["params"]["analysis"]["ngram_range"] = json!([0, 2]));
+        assert!(e.contains("invalid parameters"), "{e}");
     }
 
     #[test]

@@ -266,6 +266,19 @@ impl TfidfParams {
                         }
                     }
                 }
+                // scikit-learn gives such a term an infinite idf, and a
+                // document holding it a row of NaN; refuse instead (found by
+                // fuzzing the model loader, issue 6).
+                if self.use_idf && !self.smooth_idf {
+                    if let Some(i) = df.iter().position(|&d| d == 0) {
+                        return Err(Error::Fit(format!(
+                            "term `{}` of the fixed vocabulary is in none of the {n_documents} \
+                             documents, so its idf would be infinite without smooth_idf; \
+                             turn smooth_idf on or drop the term",
+                            fixed[i]
+                        )));
+                    }
+                }
                 (fixed.clone(), columns, df)
             }
             None => {
@@ -608,6 +621,29 @@ mod tests {
         assert_eq!(model.vocabulary().terms(), &terms[..]);
         assert_eq!(model.document_frequency(), [0, 2, 1]);
         assert_eq!(row(&x, 2), [("grok".to_string(), 1.0)]);
+    }
+
+    #[test]
+    fn an_unseen_fixed_term_without_smooth_idf_is_refused_not_infinite() {
+        let terms = vec!["x_unused".to_string(), "musk".to_string()];
+        let params = TfidfVectorizer::params().vocabulary(Some(terms));
+        let e = params.clone().smooth_idf(false).fit(DOCS).unwrap_err();
+        assert!(e.to_string().contains("term `x_unused`"), "{e}");
+        assert!(e.to_string().contains("smooth_idf"), "{e}");
+        // Smoothed, or without idf, it is a finite weight as before.
+        let model = params.fit(DOCS).unwrap();
+        let x = model.transform(&["x_unused musk"]);
+        assert!(x.matrix().data().iter().all(|v| v.is_finite()));
+        assert!(params_without_idf_fit(DOCS));
+    }
+
+    fn params_without_idf_fit(docs: &[&str]) -> bool {
+        TfidfVectorizer::params()
+            .vocabulary(Some(vec!["x_unused".to_string()]))
+            .smooth_idf(false)
+            .use_idf(false)
+            .fit(docs)
+            .is_ok()
     }
 
     #[test]

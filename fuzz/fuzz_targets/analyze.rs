@@ -1,0 +1,11 @@
+//! Fuzz target `analyze`: the property checks are in `harness::analyze`, shared with
+//! the stable replay test `tests/fuzz_replay.rs`.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
+fuzz_target!(|data: &[u8]| harness::analyze(data));
