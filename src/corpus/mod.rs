@@ -155,7 +155,9 @@
 //! one with --text-field"``. Every record is one document (empty text
 //! included) and must have as many fields as the header, else
 //! `"FILE line L: record has 3 fields but the header has 4"`, where `L` is
-//! the line where the record starts. The id column gives the id when the
+//! the line where the record starts (as the csv crate ends a record at a
+//! lone `\r` too, such a carriage return counts as a line break in CSV line
+//! numbers). The id column gives the id when the
 //! header has one and the record's cell is not empty; otherwise the record's
 //! 1-based line number is used. Every other column is kept in
 //! [`Document::fields`] as a JSON string. A file without a single byte has no
