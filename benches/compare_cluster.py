@@ -49,6 +49,9 @@ from sklearn.metrics import adjusted_rand_score, v_measure_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import Normalizer
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchmd  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SEEDS = range(5)
@@ -187,18 +190,6 @@ def summarise(rows, *scores):
     return out
 
 
-def machine():
-    cpu = "unknown CPU"
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-        for line in out.splitlines():
-            if line.startswith("Model name:"):
-                cpu = line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores"
-
-
 def seeds_of(results):
     """The number of seeds the results were measured over."""
     for r in results:
@@ -212,13 +203,12 @@ def markdown(results, command):
     import sklearn
     n_seeds = seeds_of(results)
     seeds_text = f"Seeds 0-{n_seeds - 1}" if n_seeds > 1 else "Seed 0"
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                            capture_output=True, text=True).stdout.strip()
+    commit = benchmd.commit()
     load = os.getloadavg()[0]
     out = [
         "## Clustering: topica cluster against scikit-learn",
         "",
-        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine()}, by",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {benchmd.machine()}, by",
         "",
         "```sh",
         "cargo build --release",

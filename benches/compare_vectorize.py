@@ -56,6 +56,7 @@ BENCHES = Path(__file__).resolve().parent
 REPO = BENCHES.parent
 sys.path.insert(0, str(BENCHES))
 
+import benchmd  # noqa: E402
 import sklearn_vectorize  # noqa: E402  (the same vectorizers as the whole command)
 
 CORPUS = "20newsgroups.jsonl"
@@ -135,10 +136,7 @@ def versions():
     lock = (REPO / "Cargo.lock").read_text(encoding="utf-8")
     m = re.search(r'name = "linfa-preprocessing"\nversion = "([^"]+)"', lock)
     found["linfa-preprocessing"] = m.group(1) if m else "?"
-    git = subprocess.run(
-        ["git", "describe", "--always", "--dirty"], cwd=REPO, text=True, capture_output=True
-    )
-    found["topica"] = git.stdout.strip() or "?"
+    found["topica"] = benchmd.commit()
     return found
 
 
