@@ -59,10 +59,15 @@ fn read_twice(body: &[u8], options: &ReadOptions) -> Result<Corpus, String> {
     first
 }
 
-/// The bytes the decoder sees, when the stream is not gzipped: the body
-/// without its byte order mark. `None` for a gzipped stream.
+/// The bytes the decoder sees, when the stream is UTF-8 (or meant to be):
+/// the body without its byte order mark. `None` for a gzipped stream, and
+/// for one that opens with a UTF-16 byte order mark (`FF FE`, `FE FF`),
+/// which the readers decode as UTF-16: the references here read UTF-8.
 fn plain_bytes(body: &[u8]) -> Option<&[u8]> {
-    if body.starts_with(GZIP_MAGIC) {
+    if body.starts_with(GZIP_MAGIC)
+        || body.starts_with(b"\xff\xfe")
+        || body.starts_with(b"\xfe\xff")
+    {
         None
     } else {
         Some(body.strip_prefix(BOM).unwrap_or(body))
