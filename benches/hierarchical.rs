@@ -26,8 +26,8 @@
 //! peers over several rounds: the first call of scikit-learn's
 //! `cosine_distances` in a process took 1.3 to 2.0 s here where later calls
 //! in the same process took 0.16 to 0.19 s (one-time costs of the first
-//! call), so the
-//! single cold runs quoted here before overstated topica's lead.
+//! call), so the single cold runs quoted here before overstated topica's
+//! lead.
 //!
 //! Every measured closure checks its result (sizes, the number of clusters,
 //! the first distances against those computed once beforehand), so a broken
