@@ -233,10 +233,11 @@ impl<R: Read> Read for Utf16Reader<R> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    /// `text` in UTF-16 with its byte order mark (also used by read.rs's tests).
+    pub(crate) fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
         let mut bytes = if big_endian {
             vec![0xFE, 0xFF]
         } else {

@@ -660,21 +660,7 @@ mod tests {
 
     #[test]
     fn utf16_with_a_byte_order_mark_is_decoded_in_every_format() {
-        let utf16 = |text: &str, big_endian: bool| -> Vec<u8> {
-            let mut bytes = if big_endian {
-                vec![0xFE, 0xFF]
-            } else {
-                vec![0xFF, 0xFE]
-            };
-            for unit in text.encode_utf16() {
-                bytes.extend(if big_endian {
-                    unit.to_be_bytes()
-                } else {
-                    unit.to_le_bytes()
-                });
-            }
-            bytes
-        };
+        use crate::corpus::decode::tests::utf16;
         for big_endian in [false, true] {
             for (format, text) in [
                 (Format::Text, "héllo\r\nwörld\r\n"),

@@ -4,7 +4,7 @@
 use super::distance::UnitRows;
 use super::hyperparams::{Cut, HierarchicalParams, Linkage};
 use super::linkage::{cut_labels, linkage_matrix};
-use crate::cluster::{Rows, SphericalKMeansParams};
+use crate::cluster::{Rows, SphericalKMeansParams, select_rows};
 use crate::error::{Error, ParamError, Result};
 use crate::report::Dendrogram;
 use crate::vectorize::SparseMatrix;
@@ -165,9 +165,9 @@ impl HierarchicalParams {
             )
             .into());
         }
-        if let Some(v) = x.data().iter().find(|v| !v.is_finite()) {
+        if let Some(i) = x.first_non_finite() {
             return Err(Error::Fit(format!(
-                "the matrix holds the value {v}: hierarchical clustering needs finite values"
+                "row {i} holds a NaN or infinite value: hierarchical clustering needs finite values"
             )));
         }
         let (rows, micro) = if n <= self.get_max_direct() {
@@ -253,21 +253,6 @@ impl HierarchicalParams {
         )?;
         Ok((rows, micro))
     }
-}
-
-/// The rows `which` of `x`, as a new CSR matrix.
-fn select_rows(x: &SparseMatrix<f64>, which: &[usize]) -> SparseMatrix<f64> {
-    let mut indptr = vec![0];
-    let mut indices = Vec::new();
-    let mut data = Vec::new();
-    for &i in which {
-        if let Some(row) = x.outer_view(i) {
-            indices.extend_from_slice(row.indices());
-            data.extend_from_slice(row.data());
-        }
-        indptr.push(indices.len());
-    }
-    SparseMatrix::new((which.len(), x.cols()), indptr, indices, data)
 }
 
 #[cfg(test)]
