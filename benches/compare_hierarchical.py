@@ -77,10 +77,7 @@ def peer_side(data, rounds):
     """Times scikit-learn's and scipy's side `rounds` times; medians in seconds."""
     import scipy
     import sklearn
-    from scipy.cluster.hierarchy import linkage
-    from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics.pairwise import cosine_distances
 
     import scipy_linkage
 
@@ -89,25 +86,10 @@ def peer_side(data, rounds):
     times = {"sk_distances": [], "sk_linkage": [], "scipy_distances": [], "scipy_linkage": []}
     for r in range(rounds):
         log(f"scikit-learn and scipy, round {r + 1} of {rounds}")
-        start = time.perf_counter()
-        d = cosine_distances(x)
-        mid = time.perf_counter()
-        labels = AgglomerativeClustering(n_clusters=20, metric="precomputed",
-                                         linkage="average").fit_predict(d)
-        end = time.perf_counter()
-        assert len(set(labels)) == 20
-        times["sk_distances"].append(mid - start)
-        times["sk_linkage"].append(end - mid)
-        del d
-        start = time.perf_counter()
-        y = scipy_linkage.condensed(x, "average")
-        mid = time.perf_counter()
-        z = linkage(y, "average")
-        end = time.perf_counter()
-        assert z.shape == (x.shape[0] - 1, 4)
-        times["scipy_distances"].append(mid - start)
-        times["scipy_linkage"].append(end - mid)
-        del y
+        t = scipy_linkage.time_peers(x)
+        assert t["sk_clusters"] == 20, t
+        for key in times:
+            times[key].append(t[key])
     out = {k: statistics.median(v) for k, v in times.items()}
     out["sk_total"] = statistics.median(
         [a + b for a, b in zip(times["sk_distances"], times["sk_linkage"])])

@@ -193,14 +193,15 @@ def cmd_newsgroups(args):
     write("newsgroups_300.json", data)
 
 
-def cmd_time(args):
+def time_peers(x):
+    """One timed round of the peers of `benches/hierarchical.rs` on the TF-IDF
+    `x`: seconds of scikit-learn's `cosine_distances` and
+    `AgglomerativeClustering(metric="precomputed", linkage="average")` cut at
+    20, and of the condensed distances and scipy's `linkage`; also the number
+    of clusters and the top merge height, as checks. Used by `time` and by
+    benches/compare_hierarchical.py."""
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.metrics.pairwise import cosine_distances
-
-    texts, _ = read_jsonl(Path(args.data) / "20newsgroups.jsonl", limit=args.n)
-    x = TfidfVectorizer(**BENCH_TFIDF).fit_transform(texts)
-    print(f"{x.shape[0]} posts x {x.shape[1]} terms, {x.nnz} non-zeros, "
-          f"{int((x.getnnz(axis=1) == 0).sum())} zero rows")
 
     start = time.perf_counter()
     d = cosine_distances(x)
@@ -208,17 +209,34 @@ def cmd_time(args):
     labels = AgglomerativeClustering(n_clusters=20, metric="precomputed",
                                      linkage="average").fit_predict(d)
     end = time.perf_counter()
-    print(f"sklearn cosine_distances (sparse) {mid - start:.2f} s + "
-          f"AgglomerativeClustering(metric='precomputed', linkage='average') "
-          f"{end - mid:.2f} s = {end - start:.2f} s ({len(set(labels))} clusters)")
-
+    del d
+    out = {"sk_distances": mid - start, "sk_linkage": end - mid,
+           "sk_clusters": len(set(labels))}
     start = time.perf_counter()
     y = condensed(x, "average")
     mid = time.perf_counter()
     z = linkage(y, "average")
     end = time.perf_counter()
-    print(f"condensed cosine distances (sparse) {mid - start:.2f} s + scipy linkage(average) "
-          f"{end - mid:.2f} s = {end - start:.2f} s (top height {z[-1, 2]:.6f})")
+    out.update(scipy_distances=mid - start, scipy_linkage=end - mid,
+               top_height=float(z[-1, 2]))
+    return out
+
+
+def cmd_time(args):
+    from sklearn.cluster import AgglomerativeClustering
+
+    texts, _ = read_jsonl(Path(args.data) / "20newsgroups.jsonl", limit=args.n)
+    x = TfidfVectorizer(**BENCH_TFIDF).fit_transform(texts)
+    print(f"{x.shape[0]} posts x {x.shape[1]} terms, {x.nnz} non-zeros, "
+          f"{int((x.getnnz(axis=1) == 0).sum())} zero rows")
+    t = time_peers(x)
+    print(f"sklearn cosine_distances (sparse) {t['sk_distances']:.2f} s + "
+          f"AgglomerativeClustering(metric='precomputed', linkage='average') "
+          f"{t['sk_linkage']:.2f} s = {t['sk_distances'] + t['sk_linkage']:.2f} s "
+          f"({t['sk_clusters']} clusters)")
+    print(f"condensed cosine distances (sparse) {t['scipy_distances']:.2f} s + scipy "
+          f"linkage(average) {t['scipy_linkage']:.2f} s = "
+          f"{t['scipy_distances'] + t['scipy_linkage']:.2f} s (top height {t['top_height']:.6f})")
 
     if args.dense:
         dense = x.toarray()
