@@ -77,8 +77,9 @@ pub trait Rows: Sync {
     /// out of range on its own. Powers of two scale exactly, and cosines do
     /// not depend on a row's scale, so cosine-based methods give the same
     /// result on the copy. `None` when every row is in range (always so for
-    /// TF-IDF rows), or when a value is not finite (left for the caller's
-    /// own check, [`first_non_finite`](Rows::first_non_finite), to refuse).
+    /// TF-IDF rows). NaN and infinite values are left as they are (an
+    /// infinite row is never rescaled): callers refuse them with
+    /// [`first_non_finite`](Rows::first_non_finite), before or after.
     fn rescaled(&self) -> Option<Rescaled>;
     /// The first row holding a NaN or infinite value, if any: every method
     /// refuses such rows (as scikit-learn's `check_array` does) rather than
@@ -119,9 +120,6 @@ impl Rows for SparseMatrix<f64> {
             .outer_iterator()
             .map(|row| row.data().iter().fold(0.0f64, |a, v| a.max(v.abs())))
             .collect();
-        if self.data().iter().any(|v| !v.is_finite()) {
-            return None;
-        }
         let (global, rows) = exponents(&row_max)?;
         let mut copy = self.clone();
         let indptr: Vec<usize> = copy.indptr().raw_storage().to_vec();
@@ -202,9 +200,6 @@ impl Rows for ArrayView2<'_, f64> {
     }
 
     fn rescaled(&self) -> Option<Rescaled> {
-        if self.iter().any(|v| !v.is_finite()) {
-            return None;
-        }
         let row_max: Vec<f64> = self
             .rows()
             .into_iter()
