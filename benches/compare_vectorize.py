@@ -157,22 +157,6 @@ def time_sklearn(make, texts):
     return seconds, shape
 
 
-def peers_executable():
-    log("building benches/vectorize_peers.rs (cargo bench --no-run)")
-    result = run(["cargo", "bench", "--bench", "vectorize_peers", "--no-run",
-                  "--message-format=json"], cwd=REPO)
-    for line in result.stdout.splitlines():
-        try:
-            message = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if (message.get("reason") == "compiler-artifact"
-                and message.get("target", {}).get("name") == "vectorize_peers"
-                and message.get("executable")):
-            return message["executable"]
-    sys.exit("compare_vectorize: cargo built no vectorize_peers executable")
-
-
 def run_peers(exe, data, runs):
     """The measurements `vectorize_peers --bench` prints, by name."""
     env = {**os.environ, "TOPICA_DATA_DIR": str(data), "TOPICA_PEER_RUNS": str(runs)}
@@ -198,7 +182,7 @@ def in_process(corpus, data, runs):
     texts = sklearn_vectorize.read_texts(corpus)
     n_bytes = sum(len(t.encode("utf-8")) for t in texts)
     log(f"{len(texts)} documents, {n_bytes} bytes of text")
-    exe = peers_executable()
+    exe = benchmd.bench_executable("vectorize_peers", log)
     makers = {
         "default": sklearn_vectorize.make_vectorizer,
         "stem_analyzer": lambda: sklearn_vectorize.make_vectorizer("english", "analyzer"),
