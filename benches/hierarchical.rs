@@ -11,6 +11,8 @@
 //! - `distances/cosine_10000`: the condensed cosine distances of 10,000
 //!   posts (49,995,000 values, 400 MB), the part of the work that grows with
 //!   the vocabulary;
+//! - `fit/linkage_average_5000`: average linkage alone (`linkage_matrix`) on
+//!   the condensed cosine distances of 5,000 posts, computed once beforehand;
 //! - `fit/average_k20_5000`: average linkage on 5,000 posts cut at 20
 //!   clusters, distances included.
 //!
@@ -38,9 +40,11 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{Criterion, SamplingMode};
+use criterion::{BatchSize, Criterion, SamplingMode};
 use topica::analyze::StopWordList;
-use topica::cluster::hierarchical::{Cut, Hierarchical, Linkage, condensed_distances};
+use topica::cluster::hierarchical::{
+    Cut, Hierarchical, Linkage, condensed_distances, linkage_matrix,
+};
 use topica::corpus::{Corpus, reference_file};
 use topica::vectorize::{SparseMatrix, TfidfVectorizer};
 
@@ -99,6 +103,18 @@ fn main() {
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(20));
+    let d5k = condensed_distances(&x5k, Linkage::Average).expect("distances");
+    g.bench_function("linkage_average_5000", |b| {
+        b.iter_batched_ref(
+            || d5k.clone(),
+            |d| {
+                let z = linkage_matrix(black_box(d), 5_000, Linkage::Average).expect("linkage");
+                assert_eq!(z.len(), 4_999);
+                z.len()
+            },
+            BatchSize::LargeInput,
+        )
+    });
     let params = Hierarchical::params(Linkage::Average, Cut::K(20));
     g.bench_function("average_k20_5000", |b| {
         b.iter(|| {

@@ -1,4 +1,5 @@
-//! Agglomerative (hierarchical) clustering on cosine distances with kodama,
+//! Agglomerative (hierarchical) clustering on cosine distances (single
+//! linkage with kodama, the others with scipy's nearest-neighbour chain),
 //! and the dendrogram in scipy's linkage-matrix format.
 //!
 //! # Example
@@ -49,10 +50,11 @@
 //! `scipy.cluster.hierarchy.linkage` returns: the same merges in the same
 //! order, the smaller id first in each row, the same heights bit for bit
 //! (`tests/hierarchical.rs` checks all four linkages on the news paragraphs).
-//! Single, complete and average linkage are kodama's, whose algorithms and
-//! tie-breaking are scipy's; Ward follows scipy's nearest-neighbour chain
-//! here, because kodama's Ward runs on squared distances, which rounds
-//! otherwise and can break a tie between equal merges the other way (see the
+//! Single linkage is kodama's minimum spanning tree, whose tie-breaking is
+//! scipy's; complete, average and Ward follow scipy's nearest-neighbour chain
+//! here: for Ward because kodama's runs on squared distances, which rounds
+//! otherwise and can break a tie between equal merges the other way, for
+//! complete and average because it walks memory faster than kodama's (see the
 //! `linkage` module's source). Between topica's distances and scipy's (which
 //! agree within 1e-12, not bit for bit), trees agree but for the order of
 //! merges at equal heights.
