@@ -299,8 +299,10 @@ impl SparseVectors {
         //    scored exactly. The bound `|q_c| |d_c|` (one multiplication)
         //    rules out most rows; the tier by tier bound, never above it,
         //    then rules out more.
+        //    The accumulator is cleared on the way.
         let mut out = Vec::new();
-        for (r, (&partial, &d_common)) in acc.iter().zip(&b.common_norm).enumerate() {
+        for (r, (slot, &d_common)) in acc.iter_mut().zip(&b.common_norm).enumerate() {
+            let partial = std::mem::take(slot);
             let cheap = (partial + q_common * d_common) * (1.0 + SLACK);
             if cheap < theta || cheap <= 0.0 || r == i {
                 continue;
@@ -313,7 +315,6 @@ impl SparseVectors {
                 }
             }
         }
-        acc.fill(0.0);
         query.fill(0.0);
         out
     }

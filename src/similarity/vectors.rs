@@ -78,7 +78,13 @@ impl Scratch {
 impl SparseVectors {
     /// Normalises the rows of `x` (CSR or CSC) and builds the postings.
     pub(crate) fn new(x: &SparseMatrix<f64>) -> Self {
-        let x = if x.is_csr() { x.clone() } else { x.to_csr() };
+        let csr;
+        let x = if x.is_csr() {
+            x
+        } else {
+            csr = x.to_csr();
+            &csr
+        };
         let (n, d) = x.shape();
         let mut row_ptr = Vec::with_capacity(n + 1);
         let mut row_term = Vec::with_capacity(x.nnz());
