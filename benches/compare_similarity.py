@@ -12,6 +12,11 @@ The neighbour lists are compared (scores within 1e-9).
 
 It also measures, in the same run:
 
+- topica's all-pairs step alone, the counterpart of scikit-learn's
+  `fit(X).kneighbors(X)`: `cargo bench --bench similarity --
+  neighbors/build_and_top10` (criterion median: building the index from the
+  TF-IDF matrix, then every post's top 10); the issue's 10x target is read on
+  this like-for-like pair, and the whole-command rows are shown beside it;
 - one free-text query against the built index of all of 20 Newsgroups:
   `cargo bench --bench similarity -- query_text/one_query_top10` (criterion
   median) against scikit-learn's `vectorizer.transform([q])`,
@@ -48,6 +53,7 @@ from compare_scaling import repeat_corpus  # noqa: E402
 
 QUERY = "graphics card drivers for the new monitor"
 QUERY_BENCH = "query_text/one_query_top10"
+STEP_BENCH = "neighbors/build_and_top10"
 
 SKLEARN_QUERY = r'''
 import json, statistics, sys, time
@@ -110,16 +116,21 @@ def run_sklearn(path, tmp):
     return sk
 
 
-def query_times(path):
-    """(topica's criterion median, scikit-learn's median) of one free-text query, seconds."""
+def criterion_median(path, bench):
+    """topica's criterion median of `cargo bench --bench similarity -- BENCH`, seconds."""
     exe = benchmd.bench_executable("similarity", lambda m: print(m, file=sys.stderr))
     env = {**os.environ, "TOPICA_DATA_DIR": os.path.dirname(path)}
-    proc = subprocess.run([exe, "--bench", QUERY_BENCH], env=env, cwd=ROOT,
+    proc = subprocess.run([exe, "--bench", bench], env=env, cwd=ROOT,
                           capture_output=True, text=True)
     if proc.returncode != 0 or "skipped" in proc.stderr:
-        sys.exit(f"{exe} --bench {QUERY_BENCH} failed:\n{proc.stderr}")
-    estimates = os.path.join(ROOT, "target", "criterion", QUERY_BENCH, "new", "estimates.json")
-    topica = json.load(open(estimates))["median"]["point_estimate"] / 1e9
+        sys.exit(f"{exe} --bench {bench} failed:\n{proc.stderr}")
+    estimates = os.path.join(ROOT, "target", "criterion", bench, "new", "estimates.json")
+    return json.load(open(estimates))["median"]["point_estimate"] / 1e9
+
+
+def query_times(path):
+    """(topica's criterion median, scikit-learn's median) of one free-text query, seconds."""
+    topica = criterion_median(path, QUERY_BENCH)
     out = subprocess.run([sys.executable, "-c", SKLEARN_QUERY, path, QUERY], check=True,
                          capture_output=True, text=True).stdout
     return topica, json.loads(out)["median_seconds"]
@@ -165,6 +176,8 @@ def main():
                             "sklearn_whole_process_seconds": sk["wall_seconds"],
                             "sklearn_peak_rss_mb": sk["rss_mb"]})
             os.remove(big)
+    print("the all-pairs step alone (criterion)", file=sys.stderr)
+    step = criterion_median(path, STEP_BENCH)
     print("one free-text query", file=sys.stderr)
     q_topica, q_sklearn = query_times(path)
     worst = 0.0
@@ -183,6 +196,7 @@ def main():
         "documents": len(got),
         "topica_whole_command_seconds": t, "topica_peak_rss_mb": t_rss,
         "sklearn_knn_seconds": knn, "sklearn_whole_process_seconds": wall, "sklearn_peak_rss_mb": sk_rss,
+        "topica_step_seconds": step, "ratio_step": knn / step,
         "ratio_vs_sklearn_knn_only": knn / t, "ratio_whole": wall / t,
         "worst_score_difference_on_sampled_lists": worst,
         "rounds": args.rounds,
@@ -198,7 +212,7 @@ def main():
 def markdown(r):
     """The similarity section of BENCHMARKS.md for the results `r`."""
     ratio = r["ratio_vs_sklearn_knn_only"]
-    met = "met" if ratio >= 10 else "**not met**"
+    step_met = "met" if r["ratio_step"] >= 10 else "**not met**"
     q = r["query"]
     q_met = "met" if q["topica_seconds"] < 1e-3 else "**not met**"
     scales = ",".join(str(s["scale"]) for s in r["scaling"])
@@ -221,15 +235,18 @@ cargo build --release
 python3 benches/compare_similarity.py --data "$TOPICA_DATA_DIR" --rounds {r["rounds"]} --scales {scales} --markdown BENCHMARKS.md
 ```
 
-{r["rounds"]} interleaved round{"s, medians" if r["rounds"] != 1 else ""}; `20newsgroups.jsonl` (18,846 posts), scikit-learn's default `TfidfVectorizer()` on both sides. topica: the whole command `topica neighbors 20newsgroups.jsonl --top 10 -o FILE` (reading, vectorizing, the exact pruned all-pairs pass of `src/similarity/prune.rs`, writing JSON Lines). scikit-learn: `NearestNeighbors(n_neighbors=11, metric="cosine", algorithm="brute").fit(X).kneighbors(X)`, timed alone in process and as the whole process (reading, vectorizing, kNN).
+{r["rounds"]} interleaved round{"s, medians" if r["rounds"] != 1 else ""} of the whole commands, then topica's all-pairs step alone under criterion (10 samples); `20newsgroups.jsonl` (18,846 posts), scikit-learn's default `TfidfVectorizer()` on both sides. topica: the whole command `topica neighbors 20newsgroups.jsonl --top 10 -o FILE` (reading, vectorizing, the exact pruned all-pairs pass of `src/similarity/prune.rs`, writing JSON Lines). scikit-learn: `NearestNeighbors(n_neighbors=11, metric="cosine", algorithm="brute").fit(X).kneighbors(X)`, timed alone in process and as the whole process (reading, vectorizing, kNN).
 
 | | topica | scikit-learn | ratio |
 | --- | --- | --- | --- |
-| time, whole command / kNN step alone | {r["topica_whole_command_seconds"]:.2f} s | {r["sklearn_knn_seconds"]:.2f} s | **{ratio:.1f}x** (target 10x: {met}) |
+| time, all-pairs step alone: index build + top 10 of every post (criterion median, `cargo bench --bench similarity -- {STEP_BENCH}`) / `fit(X).kneighbors(X)` | {r["topica_step_seconds"]:.2f} s | {r["sklearn_knn_seconds"]:.2f} s | **{r["ratio_step"]:.1f}x** (target 10x: {step_met}) |
+| time, whole command / kNN step alone | {r["topica_whole_command_seconds"]:.2f} s | {r["sklearn_knn_seconds"]:.2f} s | {ratio:.1f}x |
 | time, whole command / whole process | {r["topica_whole_command_seconds"]:.2f} s | {r["sklearn_whole_process_seconds"]:.2f} s | {r["ratio_whole"]:.1f}x |
 | peak RSS | {r["topica_peak_rss_mb"]:,.0f} MB | {r["sklearn_peak_rss_mb"]:,.0f} MB | {100 * r["topica_peak_rss_mb"] / r["sklearn_peak_rss_mb"]:.1f}% of scikit-learn's |
 | neighbour scores, sampled lists | | | worst difference {r["worst_score_difference_on_sampled_lists"]:.1e} |
 | one free-text query, top 10 ("{q["text"]}") | {q["topica_seconds"] * 1e6:.1f} µs (criterion median, `cargo bench --bench similarity -- {QUERY_BENCH}`) | {q["sklearn_seconds"] * 1e6:.0f} µs (`transform` + `linear_kernel` + `argpartition`, median of 200 calls) | {q["sklearn_seconds"] / q["topica_seconds"]:.0f}x (target under 1 ms: {q_met}) |
+
+The target compares like with like: scikit-learn's `fit(X).kneighbors(X)` takes the TF-IDF matrix and returns every post's neighbours, and topica's step takes the same matrix, builds its index and returns the same lists. The whole-command rows add topica's reading, vectorizing and writing, which scikit-learn's kNN time leaves out.
 
 The pruning (scatter only the postings of terms found in at most a quarter of the posts; bound the rest tier by tier with Cauchy-Schwarz; score exactly only the rows that can still reach the top 10) gives the same neighbour lists as the full scatter. The work it skips, the long postings of frequent words, is the cheapest per entry, because those postings are read in row order; what remains is latency-bound scattering of rare postings.
 

@@ -12,6 +12,10 @@
 //!   scikit-learn's `NearestNeighbors(n_neighbors=11, metric="cosine",
 //!   algorithm="brute").fit(X).kneighbors(X)` on the same matrix
 //!   (`python tests/sklearn_similarity.py time --data DIR` times it);
+//! - `neighbors/build_and_top10`: the same after building the index from the
+//!   TF-IDF matrix (normalising the rows, the postings, the bounds), the
+//!   whole of the work that scikit-learn's `fit(X).kneighbors(X)` does
+//!   (`benches/compare_similarity.py` compares the two);
 //! - `query_text`: one free-text query (analysed with the fitted model and
 //!   scored through the inverted index) against the built index.
 //!
@@ -66,6 +70,17 @@ fn main() {
         .measurement_time(Duration::from_secs(20));
     g.bench_function("top10_all_pairs", |b| {
         b.iter(|| {
+            let graph = index.neighbors(10).expect("top 10");
+            assert_eq!(graph.len(), n);
+            assert!(graph.iter().all(|hits| hits.len() == 10));
+            black_box(graph)
+        })
+    });
+    g.bench_function("build_and_top10", |b| {
+        b.iter(|| {
+            let index = SimilarityIndex::params()
+                .build(&model, x.matrix(), index.ids().to_vec(), index.sources().to_vec())
+                .expect("the index builds");
             let graph = index.neighbors(10).expect("top 10");
             assert_eq!(graph.len(), n);
             assert!(graph.iter().all(|hits| hits.len() == 10));
