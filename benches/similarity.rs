@@ -22,8 +22,11 @@
 //! Figures, side by side with scikit-learn in one run, are in BENCHMARKS.md
 //! (section "Similarity"). On 2026-12-02 `neighbors/build_and_top10` took
 //! 1.49 s against 19.6 s for scikit-learn 1.9.1's `NearestNeighbors` step on
-//! the same matrix (13.2x); the first version of the pruned pass, which
-//! listed the rows reached instead of walking the accumulator, took 4.58 s
+//! the same matrix (13.2x) in one run, and 1.72 s against 15.2 s (8.9x) in
+//! another half an hour later: the shared machine's speed moves between the
+//! phases of a run, so read the ratio within a run and over several runs.
+//! The first version of the pruned pass, which listed the rows reached
+//! instead of walking the accumulator, took 4.58 s
 //! for `neighbors/top10_all_pairs` on 2026-12-01. `query_text/one_query_top10`
 //! measured 1.29 ms before `transform` stopped recomputing the idf per call
 //! (69 µs after; the query holds "the" and "for", whose postings reach nearly
