@@ -33,6 +33,19 @@ fn options_byte(data: &[u8]) -> Option<(u8, &[u8])> {
     data.split_first().map(|(&b, rest)| (b, rest))
 }
 
+/// The reading options of a JSONL or CSV input from its options byte: bit 0
+/// `--strict`, bit 1 the text field (`text` or `body`), bit 2 the id field
+/// (`id` or one no input has).
+fn record_options(opts: u8, format: Format) -> ReadOptions {
+    let text_field = if opts & 2 == 0 { "text" } else { "body" };
+    let id_field = if opts & 4 == 0 { "id" } else { ABSENT_FIELD };
+    ReadOptions::default()
+        .with_format(format)
+        .with_strict(opts & 1 != 0)
+        .with_text_field(text_field)
+        .with_id_field(id_field)
+}
+
 /// Reads `body` as one stream with `options`, twice, checking that both
 /// reads agree and that an error has a message.
 fn read_twice(body: &[u8], options: &ReadOptions) -> Result<Corpus, String> {
@@ -252,13 +265,8 @@ pub fn read_jsonl(data: &[u8]) {
     let Some((opts, body)) = options_byte(data) else {
         return;
     };
-    let text_field = if opts & 2 == 0 { "text" } else { "body" };
-    let id_field = if opts & 4 == 0 { "id" } else { ABSENT_FIELD };
-    let options = ReadOptions::default()
-        .with_format(Format::Jsonl)
-        .with_strict(opts & 1 != 0)
-        .with_text_field(text_field)
-        .with_id_field(id_field);
+    let options = record_options(opts, Format::Jsonl);
+    let (text_field, id_field) = (options.text_field.as_str(), options.id_field.as_str());
     let got = read_twice(body, &options);
     if let Ok(corpus) = &got {
         for d in &corpus.documents {
@@ -341,13 +349,8 @@ pub fn read_csv(data: &[u8]) {
     let Some((opts, body)) = options_byte(data) else {
         return;
     };
-    let text_field = if opts & 2 == 0 { "text" } else { "body" };
-    let id_field = if opts & 4 == 0 { "id" } else { ABSENT_FIELD };
-    let options = ReadOptions::default()
-        .with_format(Format::Csv)
-        .with_strict(opts & 1 != 0)
-        .with_text_field(text_field)
-        .with_id_field(id_field);
+    let options = record_options(opts, Format::Csv);
+    let id_field = options.id_field.as_str();
     let got = read_twice(body, &options);
     if let Ok(corpus) = &got {
         let width = corpus.documents[0].fields.len();

@@ -54,7 +54,7 @@
 //! out was the cheapest (long postings are read in row order), so the time
 //! falls by less than the multiply-adds do.
 
-use super::vectors::{Scratch, SparseVectors};
+use super::vectors::SparseVectors;
 
 /// Relative slack on every upper bound, against rounding.
 const SLACK: f64 = 1e-9;
@@ -183,7 +183,8 @@ impl Bounds {
 
 /// A task's scratch for the pruned passes.
 pub(crate) struct PruneScratch {
-    scatter: Scratch,
+    /// One partial score per row, all 0 between rows.
+    acc: Vec<f64>,
     /// The rows reached and their partial scores, to estimate `theta`
     /// (reused from row to row: it holds thousands of rows each time).
     probe: Vec<(usize, f64)>,
@@ -194,7 +195,7 @@ pub(crate) struct PruneScratch {
 impl PruneScratch {
     pub(crate) fn new(v: &SparseVectors, b: &Bounds) -> Self {
         PruneScratch {
-            scatter: Scratch::new(v.n_rows()),
+            acc: vec![0.0; v.n_rows()],
             probe: Vec::new(),
             query: vec![0.0; b.n_common],
         }
@@ -222,15 +223,10 @@ impl SparseVectors {
         if range.is_empty() {
             return Vec::new();
         }
-        let PruneScratch {
-            scatter,
-            probe,
-            query,
-        } = scratch;
+        let PruneScratch { acc, probe, query } = scratch;
 
         // 1. Rare terms: partial scores of the rows they reach (a row
         //    reached has a positive partial score: weights are positive).
-        let acc = &mut scatter.acc[..];
         for (&t, &qv) in self.row_term[range.clone()]
             .iter()
             .zip(&self.row_val[range])
@@ -278,20 +274,23 @@ impl SparseVectors {
             let cap = m.saturating_mul(4);
             probe.clear();
             let mut low = 0.0;
+            // Keeps the best `m` partials of `probe` (in no order).
+            let keep_best = |probe: &mut Vec<(usize, f64)>| {
+                if probe.len() > m {
+                    probe.select_nth_unstable_by(m - 1, |a, b| b.1.total_cmp(&a.1));
+                    probe.truncate(m);
+                }
+            };
             for (r, &a) in acc.iter().enumerate() {
                 if a > low && r != i {
                     probe.push((r, a));
                     if probe.len() >= cap {
-                        probe.select_nth_unstable_by(m - 1, |a, b| b.1.total_cmp(&a.1));
-                        probe.truncate(m);
+                        keep_best(probe);
                         low = probe[m - 1].1;
                     }
                 }
             }
-            if probe.len() > m {
-                probe.select_nth_unstable_by(m - 1, |a, b| b.1.total_cmp(&a.1));
-                probe.truncate(m);
-            }
+            keep_best(probe);
             let mut best: Vec<f64> = probe.iter().map(|&(r, a)| exact(a, r)).collect();
             if best.len() >= top {
                 best.sort_unstable_by(|a, b| b.total_cmp(a));
@@ -339,7 +338,7 @@ mod tests {
         let v = SparseVectors::new(x);
         let b = Bounds::new(&v).expect("non-negative weights");
         let mut scratch = PruneScratch::new(&v, &b);
-        let mut full = Scratch::new(v.n_rows());
+        let mut full = crate::similarity::vectors::Scratch::new(v.n_rows());
         for i in 0..v.n_rows() {
             let exhaustive = v.positive_scores(&v.row(i), Some(i), &mut full);
             let pruned = v.pruned_scores(&b, i, top, 0.0, &mut scratch);
@@ -364,7 +363,7 @@ mod tests {
             got.sort_unstable();
             assert_eq!(want, got, "row {i} at {floor}");
             // The scratch is left clean for the next row.
-            assert!(scratch.scatter.acc.iter().all(|a| *a == 0.0));
+            assert!(scratch.acc.iter().all(|a| *a == 0.0));
             assert!(scratch.query.iter().all(|a| *a == 0.0));
         }
     }
