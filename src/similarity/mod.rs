@@ -515,9 +515,12 @@ impl SimilarityIndex {
     /// ```
     pub fn neighbors(&self, top: usize) -> Result<Vec<Vec<Hit>>> {
         check_top(top)?;
-        Ok(self.vectors.all_rows_pruned(top, 0.0, |_, candidates| {
-            self.hits(topk::select_top(candidates, top), f64::NEG_INFINITY)
-        }))
+        Ok(self
+            .vectors
+            .all_top(top)
+            .into_par_iter()
+            .map(|best| self.hits(best, f64::NEG_INFINITY))
+            .collect())
     }
 
     /// Groups of near-duplicate documents: the connected components of the
