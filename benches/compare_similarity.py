@@ -15,8 +15,10 @@ It also measures, in the same run:
 - topica's all-pairs step alone, the counterpart of scikit-learn's
   `fit(X).kneighbors(X)`: `cargo bench --bench similarity --
   neighbors/build_and_top10` (criterion median: building the index from the
-  TF-IDF matrix, then every post's top 10); the issue's 10x target is read on
-  this like-for-like pair, and the whole-command rows are shown beside it;
+  TF-IDF matrix, then every post's top 10), once a round right after
+  scikit-learn's run; the issue's 10x target is read on this like-for-like
+  pair (the medians, and round by round), and the whole-command rows are
+  shown beside it;
 - one free-text query against the built index of all of 20 Newsgroups:
   `cargo bench --bench similarity -- query_text/one_query_top10` (criterion
   median) against scikit-learn's `vectorizer.transform([q])`,
@@ -151,13 +153,16 @@ def main():
                  "(../shared/data, see its README.md)")
     scales = [int(v) for v in args.scales.split(",") if v.strip()]
     path = os.path.join(os.path.abspath(args.data), "20newsgroups.jsonl")
-    topica_runs, sk_runs = [], []
+    topica_runs, sk_runs, steps = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "n.jsonl")
         for r in range(args.rounds):
             print(f"all pairs, round {r + 1} of {args.rounds}", file=sys.stderr)
             topica_runs.append(run_topica(args.topica, path, out))
             sk_runs.append(run_sklearn(path, tmp))
+            # The step alone, right after scikit-learn's: the machine's speed
+            # drifts within a run, so the ratio is read round by round.
+            steps.append(criterion_median(path, STEP_BENCH))
         got = {}
         with open(out, encoding="utf-8") as f:
             for line in f:
@@ -176,8 +181,6 @@ def main():
                             "sklearn_whole_process_seconds": sk["wall_seconds"],
                             "sklearn_peak_rss_mb": sk["rss_mb"]})
             os.remove(big)
-    print("the all-pairs step alone (criterion)", file=sys.stderr)
-    step = criterion_median(path, STEP_BENCH)
     print("one free-text query", file=sys.stderr)
     q_topica, q_sklearn = query_times(path)
     worst = 0.0
@@ -188,6 +191,8 @@ def main():
     t = statistics.median(r[0] for r in topica_runs)
     t_rss = max(r[1] for r in topica_runs)
     knn = statistics.median(r["knn_seconds"] for r in sk_runs)
+    step = statistics.median(steps)
+    round_ratios = [sk["knn_seconds"] / st for sk, st in zip(sk_runs, steps)]
     wall = statistics.median(r["wall_seconds"] for r in sk_runs)
     sk_rss = max(r["rss_mb"] for r in sk_runs)
     results = {
@@ -197,6 +202,9 @@ def main():
         "topica_whole_command_seconds": t, "topica_peak_rss_mb": t_rss,
         "sklearn_knn_seconds": knn, "sklearn_whole_process_seconds": wall, "sklearn_peak_rss_mb": sk_rss,
         "topica_step_seconds": step, "ratio_step": knn / step,
+        "topica_step_seconds_by_round": steps,
+        "sklearn_knn_seconds_by_round": [r["knn_seconds"] for r in sk_runs],
+        "ratio_step_by_round": round_ratios,
         "ratio_vs_sklearn_knn_only": knn / t, "ratio_whole": wall / t,
         "worst_score_difference_on_sampled_lists": worst,
         "rounds": args.rounds,
@@ -235,11 +243,12 @@ cargo build --release
 python3 benches/compare_similarity.py --data "$TOPICA_DATA_DIR" --rounds {r["rounds"]} --scales {scales} --markdown BENCHMARKS.md
 ```
 
-{r["rounds"]} interleaved round{"s, medians" if r["rounds"] != 1 else ""} of the whole commands, then topica's all-pairs step alone under criterion (10 samples); `20newsgroups.jsonl` (18,846 posts), scikit-learn's default `TfidfVectorizer()` on both sides. topica: the whole command `topica neighbors 20newsgroups.jsonl --top 10 -o FILE` (reading, vectorizing, the exact pruned all-pairs pass of `src/similarity/prune.rs`, writing JSON Lines). scikit-learn: `NearestNeighbors(n_neighbors=11, metric="cosine", algorithm="brute").fit(X).kneighbors(X)`, timed alone in process and as the whole process (reading, vectorizing, kNN).
+{r["rounds"]} interleaved round{"s, medians" if r["rounds"] != 1 else ""}, each running topica's whole command, scikit-learn's whole process, then topica's all-pairs step alone under criterion (10 samples), so that each round's ratio compares figures measured minutes apart; `20newsgroups.jsonl` (18,846 posts), scikit-learn's default `TfidfVectorizer()` on both sides. topica: the whole command `topica neighbors 20newsgroups.jsonl --top 10 -o FILE` (reading, vectorizing, the exact pruned all-pairs pass of `src/similarity/prune.rs`, writing JSON Lines). scikit-learn: `NearestNeighbors(n_neighbors=11, metric="cosine", algorithm="brute").fit(X).kneighbors(X)`, timed alone in process and as the whole process (reading, vectorizing, kNN).
 
 | | topica | scikit-learn | ratio |
 | --- | --- | --- | --- |
 | time, all-pairs step alone: index build + top 10 of every post (criterion median, `cargo bench --bench similarity -- {STEP_BENCH}`) / `fit(X).kneighbors(X)` | {r["topica_step_seconds"]:.2f} s | {r["sklearn_knn_seconds"]:.2f} s | **{r["ratio_step"]:.1f}x** (target 10x: {step_met}) |
+| the same ratio round by round | {" / ".join(f"{t:.2f} s" for t in r["topica_step_seconds_by_round"])} | {" / ".join(f"{t:.2f} s" for t in r["sklearn_knn_seconds_by_round"])} | {" / ".join(f"{x:.1f}x" for x in r["ratio_step_by_round"])} |
 | time, whole command / kNN step alone | {r["topica_whole_command_seconds"]:.2f} s | {r["sklearn_knn_seconds"]:.2f} s | {ratio:.1f}x |
 | time, whole command / whole process | {r["topica_whole_command_seconds"]:.2f} s | {r["sklearn_whole_process_seconds"]:.2f} s | {r["ratio_whole"]:.1f}x |
 | peak RSS | {r["topica_peak_rss_mb"]:,.0f} MB | {r["sklearn_peak_rss_mb"]:,.0f} MB | {100 * r["topica_peak_rss_mb"] / r["sklearn_peak_rss_mb"]:.1f}% of scikit-learn's |
@@ -248,7 +257,7 @@ python3 benches/compare_similarity.py --data "$TOPICA_DATA_DIR" --rounds {r["rou
 
 The target compares like with like: scikit-learn's `fit(X).kneighbors(X)` takes the TF-IDF matrix and returns every post's neighbours, and topica's step takes the same matrix, builds its index and returns the same lists. The whole-command rows add topica's reading, vectorizing and writing, which scikit-learn's kNN time leaves out.
 
-The pruning (scatter only the postings of terms found in at most a quarter of the posts; bound the rest tier by tier with Cauchy-Schwarz; score exactly only the rows that can still reach the top 10) gives the same neighbour lists as the full scatter. The work it skips, the long postings of frequent words, is the cheapest per entry, because those postings are read in row order; what remains is latency-bound scattering of rare postings.
+The pruning (scatter only the postings of terms found in at most a quarter of the posts; bound the rest tier by tier with Cauchy-Schwarz; score exactly only the pairs that can still reach either post's top 10, each pair once, from the post that comes first) gives the same neighbour lists as the full scatter. The work it skips, the long postings of frequent words, is the cheapest per entry, because those postings are read in row order; what remains is latency-bound scattering of rare postings.
 
 Scaling: the corpus repeated, every copy with fresh ids (one run each above 1x; the 1x row is the median above). scikit-learn's column gives its kNN step / its whole process; the ratio is against its kNN step.
 
