@@ -386,6 +386,42 @@ fn eval_scores_assignments_against_labels() {
     assert!(m["adjusted_rand_index"].as_f64().unwrap() >= 0.74);
     let s = m["silhouette"].as_f64().unwrap();
     assert!((-1.0..=1.0).contains(&s));
+
+    // Gzipped assignments and labels read as the plain ones, the format
+    // taken from the name without `.gz`.
+    let a_gz = dir.path().join("a.csv.gz");
+    fs::write(&a_gz, support::gzip(&fs::read(&a).unwrap())).unwrap();
+    let labels_gz = dir.path().join("labels.jsonl.gz");
+    let mut jsonl = String::new();
+    for (id, label) in hand_labels() {
+        jsonl.push_str(&serde_json::json!({"id": id, "label": label}).to_string());
+        jsonl.push('\n');
+    }
+    fs::write(&labels_gz, support::gzip(jsonl.as_bytes())).unwrap();
+    let r = run([
+        "eval",
+        &arg(&a_gz),
+        "--labels",
+        &arg(&labels_gz),
+        "--ignore-label",
+        "noise",
+        "--corpus",
+        NEWS,
+        "--json",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let mut gz: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(gz["labels"], arg(&labels_gz));
+    gz["labels"] = m["labels"].clone();
+    assert_eq!(gz, m);
+    // A file named .gz that is not gzip: the message names it.
+    let fake = dir.path().join("fake.csv.gz");
+    fs::write(&fake, "id,label\n").unwrap();
+    fails(
+        &["eval", &arg(&a), "--labels", &arg(&fake), "--corpus", NEWS],
+        1,
+        "fake.csv.gz",
+    );
 }
 
 fn fails(args: &[&str], code: i32, needle: &str) {
