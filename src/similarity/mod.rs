@@ -556,18 +556,13 @@ impl SimilarityIndex {
             )
             .into());
         }
-        let per_row: Vec<Vec<(usize, usize, f64)>> =
-            self.vectors
-                .all_rows_pruned(usize::MAX, threshold, |i, candidates| {
-                    let mut pairs: Vec<(usize, usize, f64)> = candidates
-                        .into_iter()
-                        .filter(|&(j, s)| j > i && s >= threshold)
-                        .map(|(j, s)| (i, j, s))
-                        .collect();
-                    pairs.sort_unstable_by_key(|p| p.1);
-                    pairs
-                });
-        let pairs = per_row.into_iter().flatten().collect();
+        let pairs = self
+            .vectors
+            .all_pairs_above(threshold)
+            .into_iter()
+            .enumerate()
+            .flat_map(|(i, row)| row.into_iter().map(move |(j, s)| (i, j, s)))
+            .collect();
         let mut groups = duplicates::group(self.len(), pairs);
         if across_sources {
             groups.retain(|g| {

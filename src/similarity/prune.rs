@@ -69,9 +69,17 @@
 //! being lower while they grow), and the whole `neighbors` command took
 //! 1.52 s against 2.14 s (8 alternated runs each, same output to the
 //! byte); on the corpus repeated twice, 5.0 s against 9.7 s.
+//!
+//! The near-duplicate pairs of `duplicates` (every pair at or above a fixed
+//! threshold) need no running `theta`: [`SparseVectors::pairs_above`]
+//! scatters for each row the rows after it and keeps the pairs whose bound
+//! reaches the threshold. `topica duplicates` on 20 Newsgroups (threshold
+//! 0.8) took 1.48 s against 2.40 s (5 alternated runs, the same groups).
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use rayon::prelude::*;
 
 use super::topk::best_first;
 use super::vectors::SparseVectors;
@@ -355,6 +363,9 @@ impl SparseVectors {
     }
 }
 
+/// Rows per parallel task in [`SparseVectors::pairs_above`].
+const PAIR_CHUNK: usize = 64;
+
 /// Rows a worker of [`SparseVectors::all_pairs_top`] takes at a time.
 const PAIR_BLOCK: usize = 16;
 
@@ -452,23 +463,15 @@ impl SparseVectors {
             .collect()
     }
 
-    /// Row `i`'s part of [`SparseVectors::all_pairs_top`]: the pairs
-    /// `(i, r)`, `r > i`, that can be in row `i`'s or row `r`'s best,
-    /// scored exactly and offered to both.
-    fn upper_pairs(
-        &self,
-        b: &Bounds,
-        i: usize,
-        top: usize,
-        best: &[Best],
-        scratch: &mut PruneScratch,
-    ) {
-        let n = self.n_rows();
+    /// Scatters row `i`'s rare terms' postings of the rows after it into
+    /// `acc` (each row `r > i` gets its rare part with `i`, summed in term
+    /// order) and puts its common terms' weights into `query`; `false`, and
+    /// nothing touched, for an empty row or the last.
+    fn scatter_after(&self, b: &Bounds, i: usize, acc: &mut [f64], query: &mut [f64]) -> bool {
         let range = self.row_ptr[i]..self.row_ptr[i + 1];
-        if range.is_empty() || i + 1 == n {
-            return;
+        if range.is_empty() || i + 1 == self.n_rows() {
+            return false;
         }
-        let PruneScratch { acc, probe, query } = scratch;
         for ((&t, &qv), &at) in self.row_term[range.clone()]
             .iter()
             .zip(&self.row_val[range.clone()])
@@ -489,6 +492,78 @@ impl SparseVectors {
             {
                 acc[r as usize] += qv * v;
             }
+        }
+        true
+    }
+
+    /// For every row `i`, the rows `r > i` scoring at least `floor` with it
+    /// (and above 0), in ascending order, each pair scored once from its
+    /// first row: the near-duplicate pairs of `duplicates`. A pair is scored
+    /// exactly when its bound (as in `pruned_scores`) reaches `floor`, with
+    /// the same score as `pruned_scores`' to the bit. In row order whatever
+    /// the number of threads.
+    pub(crate) fn pairs_above(&self, b: &Bounds, floor: f64) -> Vec<Vec<(usize, f64)>> {
+        (0..self.n_rows())
+            .into_par_iter()
+            .with_min_len(PAIR_CHUNK)
+            .map_init(
+                || PruneScratch::new(self, b),
+                |scratch, i| self.row_pairs_above(b, i, floor, scratch),
+            )
+            .collect()
+    }
+
+    /// Row `i`'s part of [`SparseVectors::pairs_above`].
+    fn row_pairs_above(
+        &self,
+        b: &Bounds,
+        i: usize,
+        floor: f64,
+        scratch: &mut PruneScratch,
+    ) -> Vec<(usize, f64)> {
+        let PruneScratch { acc, query, .. } = scratch;
+        if !self.scatter_after(b, i, acc, query) {
+            return Vec::new();
+        }
+        let (q_common, q_tier) = b.query_norms(query);
+        let mut out = Vec::new();
+        for (k, (slot, &d_common)) in acc[i + 1..]
+            .iter_mut()
+            .zip(&b.common_norm[i + 1..])
+            .enumerate()
+        {
+            let partial = std::mem::take(slot);
+            let cheap = (partial + q_common * d_common) * (1.0 + SLACK);
+            if cheap < floor || cheap <= 0.0 {
+                continue;
+            }
+            let r = i + 1 + k;
+            let bound = (partial + b.tier_bound(r, &q_tier)) * (1.0 + SLACK);
+            if bound >= floor {
+                let score = (partial + b.common_dot(r, query)).clamp(-1.0, 1.0);
+                if score > 0.0 && score >= floor {
+                    out.push((r, score));
+                }
+            }
+        }
+        query.fill(0.0);
+        out
+    }
+
+    /// Row `i`'s part of [`SparseVectors::all_pairs_top`]: the pairs
+    /// `(i, r)`, `r > i`, that can be in row `i`'s or row `r`'s best,
+    /// scored exactly and offered to both.
+    fn upper_pairs(
+        &self,
+        b: &Bounds,
+        i: usize,
+        top: usize,
+        best: &[Best],
+        scratch: &mut PruneScratch,
+    ) {
+        let PruneScratch { acc, probe, query } = scratch;
+        if !self.scatter_after(b, i, acc, query) {
+            return;
         }
         let exact = |partial: f64, r: usize| (partial + b.common_dot(r, query)).clamp(-1.0, 1.0);
         let acc = &mut acc[i + 1..];
@@ -561,6 +636,7 @@ mod tests {
         let mut scratch = PruneScratch::new(&v, &b);
         let mut full = crate::similarity::vectors::Scratch::new(v.n_rows());
         let all_pairs = v.all_pairs_top(&b, top);
+        let above = v.pairs_above(&b, floor);
         for (i, pairs) in all_pairs.iter().enumerate() {
             let exhaustive = v.positive_scores(&v.row(i), Some(i), &mut full);
             let pruned = v.pruned_scores(&b, i, top, 0.0, &mut scratch);
@@ -577,15 +653,20 @@ mod tests {
                 .filter(|p| p.1 >= floor)
                 .map(|p| p.0)
                 .collect();
-            let mut got: Vec<usize> = v
+            let mut kept: Vec<(usize, f64)> = v
                 .pruned_scores(&b, i, usize::MAX, floor, &mut scratch)
                 .into_iter()
                 .filter(|p| p.1 >= floor)
-                .map(|p| p.0)
                 .collect();
+            kept.sort_unstable_by_key(|p| p.0);
+            let mut got: Vec<usize> = kept.iter().map(|p| p.0).collect();
             want.sort_unstable();
             got.sort_unstable();
             assert_eq!(want, got, "row {i} at {floor}");
+            // The pairs after row i, each scored once: the same rows, the
+            // same bits.
+            let after: Vec<(usize, f64)> = kept.into_iter().filter(|p| p.0 > i).collect();
+            assert_eq!(above[i], after, "row {i}, pairs above {floor}");
             // The scratch is left clean for the next row.
             assert!(scratch.acc.iter().all(|a| *a == 0.0));
             assert!(scratch.query.iter().all(|a| *a == 0.0));

@@ -387,6 +387,25 @@ impl Vectors {
         self.all_rows_pruned(top, 0.0, |_, candidates| select_top(candidates, top))
     }
 
+    /// For every row `i`, the rows `j > i` scoring at least `floor` with it
+    /// (and above 0), ascending; in row order whatever the number of threads.
+    /// TF-IDF rows score each pair once (`prune.rs`).
+    pub(crate) fn all_pairs_above(&self, floor: f64) -> Vec<Vec<(usize, f64)>> {
+        if let Vectors::Sparse(v) = self
+            && let Some(bounds) = &v.bounds
+        {
+            return v.pairs_above(bounds, floor);
+        }
+        self.all_rows_pruned(usize::MAX, floor, |i, candidates| {
+            let mut pairs: Vec<(usize, f64)> = candidates
+                .into_iter()
+                .filter(|&(j, s)| j > i && s >= floor)
+                .collect();
+            pairs.sort_unstable_by_key(|p| p.0);
+            pairs
+        })
+    }
+
     /// For every row, `keep(i, candidates)` applied to a subset of its
     /// positive scores against every other row that holds at least its best
     /// `top` and every score of at least `floor` (in no promised order), in
