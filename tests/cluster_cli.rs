@@ -369,19 +369,23 @@ fn eval_scores_assignments_against_labels() {
     let a = dir.path().join("a.csv");
     let r = run(["cluster", NEWS, "--k", "4", "--assignments", &arg(&a), "-q"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    let r = run([
-        "eval",
-        &arg(&a),
-        "--labels",
-        LABELS,
-        "--ignore-label",
-        "noise",
-        "--corpus",
-        NEWS,
-        "--json",
-    ]);
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
-    let m: Value = serde_json::from_str(&r.stdout).unwrap();
+    // `topica eval PREDICTED --labels LABELS ...`'s JSON.
+    let eval = |predicted: &str, labels: &str| -> Value {
+        let r = run([
+            "eval",
+            predicted,
+            "--labels",
+            labels,
+            "--ignore-label",
+            "noise",
+            "--corpus",
+            NEWS,
+            "--json",
+        ]);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        serde_json::from_str(&r.stdout).unwrap()
+    };
+    let m = eval(&arg(&a), LABELS);
     assert_eq!(m["scored"], 69);
     assert!(m["adjusted_rand_index"].as_f64().unwrap() >= 0.74);
     let s = m["silhouette"].as_f64().unwrap();
@@ -398,19 +402,7 @@ fn eval_scores_assignments_against_labels() {
         jsonl.push('\n');
     }
     fs::write(&labels_gz, support::gzip(jsonl.as_bytes())).unwrap();
-    let r = run([
-        "eval",
-        &arg(&a_gz),
-        "--labels",
-        &arg(&labels_gz),
-        "--ignore-label",
-        "noise",
-        "--corpus",
-        NEWS,
-        "--json",
-    ]);
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
-    let mut gz: Value = serde_json::from_str(&r.stdout).unwrap();
+    let mut gz = eval(&arg(&a_gz), &arg(&labels_gz));
     assert_eq!(gz["labels"], arg(&labels_gz));
     gz["labels"] = m["labels"].clone();
     assert_eq!(gz, m);

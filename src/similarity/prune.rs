@@ -310,27 +310,7 @@ impl SparseVectors {
         //    back to the best `m` whenever it fills.
         let mut theta = floor;
         if top < n {
-            let m = top.saturating_mul(PROBE_FACTOR).max(1);
-            let cap = m.saturating_mul(4);
-            probe.clear();
-            let mut low = 0.0;
-            // Keeps the best `m` partials of `probe` (in no order).
-            let keep_best = |probe: &mut Vec<(usize, f64)>| {
-                if probe.len() > m {
-                    probe.select_nth_unstable_by(m - 1, |a, b| b.1.total_cmp(&a.1));
-                    probe.truncate(m);
-                }
-            };
-            for (r, &a) in acc.iter().enumerate() {
-                if a > low && r != i {
-                    probe.push((r, a));
-                    if probe.len() >= cap {
-                        keep_best(probe);
-                        low = probe[m - 1].1;
-                    }
-                }
-            }
-            keep_best(probe);
+            best_partials(acc, Some(i), top.saturating_mul(PROBE_FACTOR).max(1), probe);
             let mut best: Vec<f64> = probe.iter().map(|&(r, a)| exact(a, r)).collect();
             if best.len() >= top {
                 best.sort_unstable_by(|a, b| b.total_cmp(a));
@@ -569,25 +549,7 @@ impl SparseVectors {
         let acc = &mut acc[i + 1..];
 
         // The best partials, scored exactly and offered: they raise theta_i.
-        let m = top.saturating_mul(PROBE_FACTOR);
-        probe.clear();
-        let mut low = 0.0;
-        let keep_best = |probe: &mut Vec<(usize, f64)>| {
-            if probe.len() > m {
-                probe.select_nth_unstable_by(m - 1, |a, b| b.1.total_cmp(&a.1));
-                probe.truncate(m);
-            }
-        };
-        for (k, &a) in acc.iter().enumerate() {
-            if a > low {
-                probe.push((k, a));
-                if probe.len() >= m.saturating_mul(4) {
-                    keep_best(probe);
-                    low = probe[m - 1].1;
-                }
-            }
-        }
-        keep_best(probe);
+        best_partials(acc, None, top.saturating_mul(PROBE_FACTOR).max(1), probe);
         for &(k, a) in probe.iter() {
             let r = i + 1 + k;
             let score = exact(a, r);
@@ -617,6 +579,32 @@ impl SparseVectors {
         }
         query.fill(0.0);
     }
+}
+
+/// Leaves in `probe` the (at most) `m` positions of `acc` (but `skip`) of
+/// highest positive partial score, with their partials, in no order: one
+/// pass, keeping a buffer of the best partials cut back to the best `m`
+/// whenever it fills. `m` is at least 1.
+fn best_partials(acc: &[f64], skip: Option<usize>, m: usize, probe: &mut Vec<(usize, f64)>) {
+    let cap = m.saturating_mul(4);
+    probe.clear();
+    let mut low = 0.0;
+    let keep_best = |probe: &mut Vec<(usize, f64)>| {
+        if probe.len() > m {
+            probe.select_nth_unstable_by(m - 1, |a, b| b.1.total_cmp(&a.1));
+            probe.truncate(m);
+        }
+    };
+    for (r, &a) in acc.iter().enumerate() {
+        if a > low && Some(r) != skip {
+            probe.push((r, a));
+            if probe.len() >= cap {
+                keep_best(probe);
+                low = probe[m - 1].1;
+            }
+        }
+    }
+    keep_best(probe);
 }
 
 #[cfg(test)]
