@@ -416,33 +416,8 @@ pub fn read_labels(path: &Path) -> Result<HashMap<String, String>> {
 /// take them. Values may be strings, numbers or booleans; `null` and empty
 /// cells are skipped. Errors name the file and the line.
 pub fn read_table(path: &Path, key: &str, value: &str) -> Result<HashMap<String, String>> {
-    let has_extension = |p: &Path, ext: &str| {
-        p.extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case(ext))
-    };
-    let gz = has_extension(path, "gz");
-    let text = if gz {
-        use std::io::Read;
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let mut text = String::new();
-        flate2::read::MultiGzDecoder::new(file)
-            .read_to_string(&mut text)
-            .map_err(|e| Error::io(path, e))?;
-        text
-    } else {
-        std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?
-    };
-    // The format from the name without `.gz`.
-    let inner = if gz {
-        Path::new(path.file_stem().unwrap_or_default())
-    } else {
-        path
-    };
-    let jsonl = inner
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"));
+    let text = crate::corpus::read_text(path)?;
+    let jsonl = Format::from_path(path) == Some(Format::Jsonl);
     let mut map = HashMap::new();
     let mut insert = |line: usize, k: String, v: String| {
         if map.insert(k.clone(), v).is_some() {

@@ -239,6 +239,7 @@ mod source;
 mod text;
 
 pub use self::reference::{DATA_DIR_VAR, reference_file};
+pub use self::source::read_text;
 
 use std::fmt;
 use std::io::Read;

@@ -251,6 +251,38 @@ pub(super) fn open_file(job: &Job) -> Result<Opened<'static>> {
     Ok(opened)
 }
 
+/// The whole text of a side file (a table of labels or of topics), opened
+/// as corpus files are: gunzipped when named `.gz`, transcoded from UTF-16
+/// when it starts with a byte order mark. Errors name the file.
+///
+/// ```
+/// use std::path::Path;
+///
+/// let labels = topica::corpus::read_text(Path::new("data/news-labels.csv"))?;
+/// assert!(labels.starts_with("id,"));
+/// assert!(topica::corpus::read_text(Path::new("missing.csv")).is_err());
+/// # Ok::<(), topica::Error>(())
+/// ```
+pub fn read_text(path: &Path) -> Result<String> {
+    let job = file_job(
+        path.to_path_buf(),
+        path.display().to_string(),
+        None,
+        &ReadOptions::default(),
+    );
+    let bytes = open_file(&job)?.read_all(path)?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::input(
+            path,
+            None,
+            format!(
+                "not UTF-8 (byte {}): re-encode it as UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
 /// Opens a stream as standard input is opened: gunzipped when it starts with
 /// the gzip magic bytes.
 pub(super) fn open_stream<'r, R: Read + Send + 'r>(reader: R) -> io::Result<Opened<'r>> {

@@ -28,8 +28,7 @@
 //!    A row not reached (rare part 0) is bounded the same way. Both bounds
 //!    are at most `p(d) + |q_c| |d_c|`, one multiplication, checked first;
 //! 2. score exactly the `4 top` rows of highest rare part: the `top`-th best
-//!    of those scores is a lower bound `theta` of the true `top`-th best
-//!    (with a threshold, as for near-duplicates, `theta` is at least it);
+//!    of those scores is a lower bound `theta` of the true `top`-th best;
 //! 3. score exactly every row whose bound is positive and reaches `theta`.
 //!
 //! Steps 2 and 3 are plain passes over the accumulator, every row in order:
@@ -195,28 +194,46 @@ impl Bounds {
 
     /// The L2 norms of a query's common part, whole and per tier, inflated
     /// by [`SLACK`].
-    fn query_norms(&self, query: &[f64]) -> (f64, [f64; TIERS]) {
-        let q_common = query.iter().map(|x| x * x).sum::<f64>().sqrt() * (1.0 + SLACK);
-        let mut q_tier = [0.0; TIERS];
+    fn query_norms(&self, query: &[f64]) -> QueryNorms {
+        let whole = query.iter().map(|x| x * x).sum::<f64>().sqrt() * (1.0 + SLACK);
+        let mut tiers = [0.0; TIERS];
         for (c, &x) in query.iter().enumerate() {
-            q_tier[self.tier_of[c] as usize] += x * x;
+            tiers[self.tier_of[c] as usize] += x * x;
         }
-        for x in &mut q_tier {
+        for x in &mut tiers {
             *x = x.sqrt() * (1.0 + SLACK);
         }
-        (q_common, q_tier)
+        QueryNorms { whole, tiers }
     }
 
-    /// The tier by tier Cauchy-Schwarz bound of row `r`'s common part
-    /// against a query's (`q_tier` from [`Bounds::query_norms`]).
+    /// Row `r`'s exact score against the query (`partial`, its rare part,
+    /// from the scatter; `query`, its dense common part), or `None` when
+    /// row `r`'s upper bound is 0 or below `floor`. The bound
+    /// `p + |q_c| |d_c|` (one multiplication) is checked first and rules out
+    /// most rows; the tier by tier bound, never above it, then rules out
+    /// more.
     #[inline]
-    fn tier_bound(&self, r: usize, q_tier: &[f64; TIERS]) -> f64 {
-        let d = &self.tier_norm[r * TIERS..(r + 1) * TIERS];
-        let mut sum = 0.0;
-        for k in 0..TIERS {
-            sum += q_tier[k] * d[k];
+    fn score_reaching(
+        &self,
+        r: usize,
+        partial: f64,
+        q: &QueryNorms,
+        query: &[f64],
+        floor: f64,
+    ) -> Option<f64> {
+        let cheap = (partial + q.whole * self.common_norm[r]) * (1.0 + SLACK);
+        if cheap < floor || cheap <= 0.0 {
+            return None;
         }
-        sum
+        let d = &self.tier_norm[r * TIERS..(r + 1) * TIERS];
+        let mut tiers = 0.0;
+        for (q_k, d_k) in q.tiers.iter().zip(d) {
+            tiers += q_k * d_k;
+        }
+        if (partial + tiers) * (1.0 + SLACK) < floor {
+            return None;
+        }
+        Some((partial + self.common_dot(r, query)).clamp(-1.0, 1.0))
     }
 
     /// Row `r`'s common part dotted with the dense common part of a query,
@@ -233,6 +250,14 @@ impl Bounds {
         }
         sum
     }
+}
+
+/// The norms of a query's common part, inflated by [`SLACK`].
+struct QueryNorms {
+    /// Over all common terms.
+    whole: f64,
+    /// Over each tier's terms.
+    tiers: [f64; TIERS],
 }
 
 /// A task's scratch for the pruned passes.
@@ -258,9 +283,9 @@ impl PruneScratch {
 
 impl SparseVectors {
     /// Row `i`'s scores (above 0, except `i` itself) against a set of rows
-    /// that holds at least every row among its best `top` and every row
-    /// scoring at least `floor`; in no promised order. With `top` at least
-    /// the number of rows, only `floor` prunes.
+    /// that holds at least every row among its best `top`, in no promised
+    /// order (every row of positive score when `top` is at least the number
+    /// of rows).
     ///
     /// Each score is the rare terms' part (summed in term order) plus the
     /// common terms' part (summed in term order).
@@ -269,7 +294,6 @@ impl SparseVectors {
         b: &Bounds,
         i: usize,
         top: usize,
-        floor: f64,
         scratch: &mut PruneScratch,
     ) -> Vec<(usize, f64)> {
         let n = self.n_rows();
@@ -299,8 +323,6 @@ impl SparseVectors {
                 acc[r as usize] += qv * v;
             }
         }
-        let (q_common, q_tier) = b.query_norms(query);
-        let tier_bound = |r: usize| b.tier_bound(r, &q_tier);
         let exact = |acc: f64, r: usize| (acc + b.common_dot(r, query)).clamp(-1.0, 1.0);
 
         // 2. theta: the `top`-th best exact score among the rows of best
@@ -308,7 +330,7 @@ impl SparseVectors {
         //    on 20 Newsgroups), so the rows are walked in one pass over the
         //    accumulator, keeping a buffer of the best partials that is cut
         //    back to the best `m` whenever it fills.
-        let mut theta = floor;
+        let mut theta = 0.0f64;
         if top < n {
             best_partials(acc, Some(i), top.saturating_mul(PROBE_FACTOR).max(1), probe);
             let mut best: Vec<f64> = probe.iter().map(|&(r, a)| exact(a, r)).collect();
@@ -319,23 +341,17 @@ impl SparseVectors {
         }
 
         // 3. Every row whose upper bound is positive and reaches theta,
-        //    scored exactly. The bound `|q_c| |d_c|` (one multiplication)
-        //    rules out most rows; the tier by tier bound, never above it,
-        //    then rules out more.
-        //    The accumulator is cleared on the way.
+        //    scored exactly ([`Bounds::score_reaching`]). The accumulator is
+        //    cleared on the way.
+        let norms = b.query_norms(query);
         let mut out = Vec::new();
-        for (r, (slot, &d_common)) in acc.iter_mut().zip(&b.common_norm).enumerate() {
+        for (r, slot) in acc.iter_mut().enumerate() {
             let partial = std::mem::take(slot);
-            let cheap = (partial + q_common * d_common) * (1.0 + SLACK);
-            if cheap < theta || cheap <= 0.0 || r == i {
-                continue;
-            }
-            let bound = (partial + tier_bound(r)) * (1.0 + SLACK);
-            if bound >= theta {
-                let score = exact(partial, r);
-                if score > 0.0 {
-                    out.push((r, score));
-                }
+            if r != i
+                && let Some(score) = b.score_reaching(r, partial, &norms, query, theta)
+                && score > 0.0
+            {
+                out.push((r, score));
             }
         }
         query.fill(0.0);
@@ -505,25 +521,16 @@ impl SparseVectors {
         if !self.scatter_after(b, i, acc, query) {
             return Vec::new();
         }
-        let (q_common, q_tier) = b.query_norms(query);
+        let norms = b.query_norms(query);
         let mut out = Vec::new();
-        for (k, (slot, &d_common)) in acc[i + 1..]
-            .iter_mut()
-            .zip(&b.common_norm[i + 1..])
-            .enumerate()
-        {
+        for (k, slot) in acc[i + 1..].iter_mut().enumerate() {
             let partial = std::mem::take(slot);
-            let cheap = (partial + q_common * d_common) * (1.0 + SLACK);
-            if cheap < floor || cheap <= 0.0 {
-                continue;
-            }
             let r = i + 1 + k;
-            let bound = (partial + b.tier_bound(r, &q_tier)) * (1.0 + SLACK);
-            if bound >= floor {
-                let score = (partial + b.common_dot(r, query)).clamp(-1.0, 1.0);
-                if score > 0.0 && score >= floor {
-                    out.push((r, score));
-                }
+            if let Some(score) = b.score_reaching(r, partial, &norms, query, floor)
+                && score > 0.0
+                && score >= floor
+            {
+                out.push((r, score));
             }
         }
         query.fill(0.0);
@@ -560,19 +567,16 @@ impl SparseVectors {
         }
 
         // Every other pair whose bound reaches min(theta_i, theta_r).
-        let (q_common, q_tier) = b.query_norms(query);
+        let norms = b.query_norms(query);
         let theta_i = best[i].theta();
-        for (k, (slot, &d_common)) in acc.iter_mut().zip(&b.common_norm[i + 1..]).enumerate() {
+        for (k, slot) in acc.iter_mut().enumerate() {
             let partial = std::mem::take(slot);
-            let cheap = (partial + q_common * d_common) * (1.0 + SLACK);
-            if cheap <= 0.0 || cheap < theta_i.min(best[i + 1 + k].theta()) || partial < 0.0 {
+            if partial < 0.0 {
                 continue;
             }
             let r = i + 1 + k;
             let floor = theta_i.min(best[r].theta());
-            let bound = (partial + b.tier_bound(r, &q_tier)) * (1.0 + SLACK);
-            if bound >= floor {
-                let score = exact(partial, r);
+            if let Some(score) = b.score_reaching(r, partial, &norms, query, floor) {
                 best[i].offer(r, score, top);
                 best[r].offer(i, score, top);
             }
@@ -615,9 +619,10 @@ mod tests {
     use crate::vectorize::{SparseMatrix, TfidfVectorizer};
     use sprs::TriMatI;
 
-    /// Checks the pruned pass against the full scatter on every row of `x`:
-    /// the same best `top` (ids, and scores to 1e-12), and the same rows at
-    /// or above `floor`.
+    /// Checks the pruned passes against the full scatter on every row of
+    /// `x`: the same best `top` (ids, and scores to 1e-12) from
+    /// `pruned_scores` and, to the bit, from `all_pairs_top`; and the same
+    /// pairs at or above `floor` from `pairs_above`.
     fn agrees_with_full_scatter(x: &SparseMatrix<f64>, top: usize, floor: f64) {
         let v = SparseVectors::new(x);
         let b = Bounds::new(&v).expect("non-negative weights");
@@ -627,7 +632,7 @@ mod tests {
         let above = v.pairs_above(&b, floor);
         for (i, pairs) in all_pairs.iter().enumerate() {
             let exhaustive = v.positive_scores(&v.row(i), Some(i), &mut full);
-            let pruned = v.pruned_scores(&b, i, top, 0.0, &mut scratch);
+            let pruned = v.pruned_scores(&b, i, top, &mut scratch);
             let (want, got) = (select_top(exhaustive.clone(), top), select_top(pruned, top));
             assert_eq!(want.len(), got.len(), "row {i}");
             for (w, g) in want.iter().zip(&got) {
@@ -636,25 +641,21 @@ mod tests {
             }
             // Each pair scored once, the same lists and the same bits.
             assert_eq!(pairs, &got, "row {i}, pairs scored once");
+            // The pairs after row i scoring at least `floor`, each scored
+            // once: the full scatter's rows, the pruned pass's bits.
             let mut want: Vec<usize> = exhaustive
                 .iter()
-                .filter(|p| p.1 >= floor)
+                .filter(|p| p.0 > i && p.1 >= floor)
                 .map(|p| p.0)
                 .collect();
-            let mut kept: Vec<(usize, f64)> = v
-                .pruned_scores(&b, i, usize::MAX, floor, &mut scratch)
-                .into_iter()
-                .filter(|p| p.1 >= floor)
-                .collect();
-            kept.sort_unstable_by_key(|p| p.0);
-            let mut got: Vec<usize> = kept.iter().map(|p| p.0).collect();
             want.sort_unstable();
-            got.sort_unstable();
+            let got: Vec<usize> = above[i].iter().map(|p| p.0).collect();
             assert_eq!(want, got, "row {i} at {floor}");
-            // The pairs after row i, each scored once: the same rows, the
-            // same bits.
-            let after: Vec<(usize, f64)> = kept.into_iter().filter(|p| p.0 > i).collect();
-            assert_eq!(above[i], after, "row {i}, pairs above {floor}");
+            let all = v.pruned_scores(&b, i, usize::MAX, &mut scratch);
+            for &(r, score) in &above[i] {
+                let same = all.iter().find(|p| p.0 == r).map(|p| p.1);
+                assert_eq!(same, Some(score), "row {i}, pair with {r}");
+            }
             // The scratch is left clean for the next row.
             assert!(scratch.acc.iter().all(|a| *a == 0.0));
             assert!(scratch.query.iter().all(|a| *a == 0.0));

@@ -356,7 +356,7 @@ impl Vectors {
             Vectors::Sparse(v) => match &v.bounds {
                 Some(bounds) => {
                     let mut scratch = PruneScratch::new(v, bounds);
-                    v.pruned_scores(bounds, i, top.unwrap_or(usize::MAX), 0.0, &mut scratch)
+                    v.pruned_scores(bounds, i, top.unwrap_or(usize::MAX), &mut scratch)
                 }
                 None => {
                     let mut scratch = Scratch::new(v.n_rows());
@@ -384,7 +384,7 @@ impl Vectors {
         {
             return v.all_pairs_top(bounds, top);
         }
-        self.all_rows_pruned(top, 0.0, |_, candidates| select_top(candidates, top))
+        self.all_rows(|_, candidates| select_top(candidates, top))
     }
 
     /// For every row `i`, the rows `j > i` scoring at least `floor` with it
@@ -396,7 +396,7 @@ impl Vectors {
         {
             return v.pairs_above(bounds, floor);
         }
-        self.all_rows_pruned(usize::MAX, floor, |i, candidates| {
+        self.all_rows(|i, candidates| {
             let mut pairs: Vec<(usize, f64)> = candidates
                 .into_iter()
                 .filter(|&(j, s)| j > i && s >= floor)
@@ -404,32 +404,6 @@ impl Vectors {
             pairs.sort_unstable_by_key(|p| p.0);
             pairs
         })
-    }
-
-    /// For every row, `keep(i, candidates)` applied to a subset of its
-    /// positive scores against every other row that holds at least its best
-    /// `top` and every score of at least `floor` (in no promised order), in
-    /// parallel; results in row order whatever the number of threads. TF-IDF
-    /// rows go through the exact pruning of `prune.rs`.
-    pub(crate) fn all_rows_pruned<T, F>(&self, top: usize, floor: f64, keep: F) -> Vec<T>
-    where
-        T: Send,
-        F: Fn(usize, Vec<(usize, f64)>) -> T + Sync,
-    {
-        match self {
-            Vectors::Sparse(v) => match &v.bounds {
-                Some(bounds) => (0..v.n_rows())
-                    .into_par_iter()
-                    .with_min_len(SPARSE_CHUNK)
-                    .map_init(
-                        || PruneScratch::new(v, bounds),
-                        |scratch, i| keep(i, v.pruned_scores(bounds, i, top, floor, scratch)),
-                    )
-                    .collect(),
-                None => self.all_rows(keep),
-            },
-            Vectors::Dense(_) => self.all_rows(keep),
-        }
     }
 
     /// For every row, `keep(i, candidates)` applied to its positive scores
