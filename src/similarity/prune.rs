@@ -297,31 +297,11 @@ impl SparseVectors {
         scratch: &mut PruneScratch,
     ) -> Vec<(usize, f64)> {
         let n = self.n_rows();
-        let range = self.row_ptr[i]..self.row_ptr[i + 1];
-        if range.is_empty() {
-            return Vec::new();
-        }
         let PruneScratch { acc, probe, query } = scratch;
-
         // 1. Rare terms: partial scores of the rows they reach (a row
         //    reached has a positive partial score: weights are positive).
-        for (&t, &qv) in self.row_term[range.clone()]
-            .iter()
-            .zip(&self.row_val[range])
-        {
-            let t = t as usize;
-            let c = b.common_index[t];
-            if c != u32::MAX {
-                query[c as usize] = qv;
-                continue;
-            }
-            let postings = self.col_ptr[t]..self.col_ptr[t + 1];
-            for (&r, &v) in self.col_row[postings.clone()]
-                .iter()
-                .zip(&self.col_val[postings])
-            {
-                acc[r as usize] += qv * v;
-            }
+        if !self.scatter(b, i, false, acc, query) {
+            return Vec::new();
         }
         let exact = |acc: f64, r: usize| (acc + b.common_dot(r, query)).clamp(-1.0, 1.0);
 
@@ -459,13 +439,21 @@ impl SparseVectors {
             .collect()
     }
 
-    /// Scatters row `i`'s rare terms' postings of the rows after it into
-    /// `acc` (each row `r > i` gets its rare part with `i`, summed in term
-    /// order) and puts its common terms' weights into `query`; `false`, and
-    /// nothing touched, for an empty row or the last.
-    fn scatter_after(&self, b: &Bounds, i: usize, acc: &mut [f64], query: &mut [f64]) -> bool {
+    /// Scatters row `i`'s rare terms' postings (of every row, or with
+    /// `after` of the rows after `i` only) into `acc`, each row reached
+    /// getting its rare part with `i`, summed in term order, and puts `i`'s
+    /// common terms' weights into `query`; `false`, and nothing touched, for
+    /// an empty row (or, with `after`, the last).
+    fn scatter(
+        &self,
+        b: &Bounds,
+        i: usize,
+        after: bool,
+        acc: &mut [f64],
+        query: &mut [f64],
+    ) -> bool {
         let range = self.row_ptr[i]..self.row_ptr[i + 1];
-        if range.is_empty() || i + 1 == self.n_rows() {
+        if range.is_empty() || (after && i + 1 == self.n_rows()) {
             return false;
         }
         for ((&t, &qv), &at) in self.row_term[range.clone()]
@@ -481,7 +469,12 @@ impl SparseVectors {
             }
             // Row i is `at`-th in its term's postings (rows ascending): the
             // rows after it follow it.
-            let postings = self.col_ptr[t] + at as usize + 1..self.col_ptr[t + 1];
+            let start = if after {
+                self.col_ptr[t] + at as usize + 1
+            } else {
+                self.col_ptr[t]
+            };
+            let postings = start..self.col_ptr[t + 1];
             for (&r, &v) in self.col_row[postings.clone()]
                 .iter()
                 .zip(&self.col_val[postings])
@@ -518,7 +511,7 @@ impl SparseVectors {
         scratch: &mut PruneScratch,
     ) -> Vec<(usize, f64)> {
         let PruneScratch { acc, query, .. } = scratch;
-        if !self.scatter_after(b, i, acc, query) {
+        if !self.scatter(b, i, true, acc, query) {
             return Vec::new();
         }
         let norms = b.query_norms(query);
@@ -549,7 +542,7 @@ impl SparseVectors {
         scratch: &mut PruneScratch,
     ) {
         let PruneScratch { acc, probe, query } = scratch;
-        if !self.scatter_after(b, i, acc, query) {
+        if !self.scatter(b, i, true, acc, query) {
             return;
         }
         let exact = |partial: f64, r: usize| (partial + b.common_dot(r, query)).clamp(-1.0, 1.0);
