@@ -232,6 +232,7 @@ fn report_and_assignments_follow_the_documented_schema() {
         "k",
         "method",
         "n_init",
+        "refine",
         "max_iter",
         "tol",
         "seed",
@@ -438,6 +439,11 @@ fn bad_input_gets_a_clear_message() {
     );
     fails(&["cluster", NEWS, "--k-range", "5,3"], 2, "k_range");
     fails(&["cluster", NEWS, "--method", "dbscan"], 2, "dbscan");
+    fails(
+        &["cluster", NEWS, "--refine", "kernighan-lin"],
+        2,
+        "expected auto, hartigan or none",
+    );
     fails(
         &[
             "cluster",

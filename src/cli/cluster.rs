@@ -10,7 +10,7 @@ use clap::Args;
 use super::{InputArgs, topica_error};
 use topica::analyze::Language;
 use topica::cluster::hierarchical::Linkage;
-use topica::cluster::{ClusterParams, ContextParams, KChoice, Method};
+use topica::cluster::{ClusterParams, ContextParams, KChoice, Method, Refine};
 use topica::job::{ClusterJob, Labels, NamingParams, Progress};
 use topica::report::Staging;
 use topica::vectorize::{DocFreq, TfidfVectorizer};
@@ -53,7 +53,13 @@ pub struct ClusterArgs {
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub n_init: usize,
 
-    /// Most k-means iterations per run.
+    /// Hartigan's single-row moves after each k-means run: auto (unless
+    /// document context blended some paragraphs), hartigan, or none (plain
+    /// Lloyd iterations, as scikit-learn's KMeans).
+    #[arg(long, default_value = "auto", value_name = "HOW")]
+    pub refine: Refine,
+
+    /// Most k-means iterations per run (and most passes of Hartigan's moves).
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub max_iter: usize,
 
@@ -206,6 +212,7 @@ impl ClusterArgs {
             k,
             method: self.method,
             n_init: self.n_init,
+            refine: self.refine,
             max_iter: self.max_iter,
             tol: self.tol,
             seed: self.seed,

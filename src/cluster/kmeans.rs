@@ -20,6 +20,17 @@
 //!   the row farthest from its own centroid (lowest cosine, lowest index on
 //!   ties) among clusters of more than one row, as scikit-learn relocates
 //!   empty clusters to far points.
+//! - **Refinement** ([`SphericalKMeansParams::refine`]): after Lloyd's
+//!   iterations, Hartigan's single-row moves (Hartigan and Wong, 1979; on the
+//!   sphere, Dhillon, Guan and Kogan's "first variation", 2002). The
+//!   objective equals the sum over clusters of the norm of the sum of their
+//!   unit rows, and Lloyd's rule (each row to the nearest centroid) ignores
+//!   that a row pulls its own centroid toward itself. Taking row `u` out of
+//!   cluster `a` loses `|s_a| - |s_a - u|`; adding it to `b` gains
+//!   `|s_b + u| - |s_b|`; rows are visited in index order and moved at once
+//!   when the gain is larger, until a pass moves none (at most `max_iter`
+//!   passes). Every move raises the objective, and the end point is also a
+//!   fixed point of Lloyd's iterations.
 //! - **Mini-batch** ([`Algorithm::MiniBatch`]): Sculley's web-scale k-means on
 //!   the sphere; each centroid moves toward the rows of a batch assigned to it
 //!   with a learning rate of one over its count, then is re-normalised; a
@@ -73,11 +84,14 @@ pub struct SphericalKMeansParams {
     tol: f64,
     seed: u64,
     algorithm: Algorithm,
+    #[serde(default)]
+    refine: bool,
 }
 
 impl SphericalKMeansParams {
     /// Defaults for `n_clusters` clusters: `n_init = 10`, `max_iter = 100`,
-    /// `tol = 1e-4`, `seed = 0`, Lloyd's algorithm.
+    /// `tol = 1e-4`, `seed = 0`, Lloyd's algorithm, no refinement (plain
+    /// spherical k-means, as Dhillon and Modha's).
     pub fn new(n_clusters: usize) -> Self {
         SphericalKMeansParams {
             n_clusters,
@@ -86,7 +100,34 @@ impl SphericalKMeansParams {
             tol: 1e-4,
             seed: 0,
             algorithm: Algorithm::Lloyd,
+            refine: false,
         }
+    }
+
+    /// Whether every run of Lloyd's algorithm ends with Hartigan's
+    /// single-row moves (see the module's documentation); mini-batch runs
+    /// are never refined. On the posts of 20 Newsgroups it raises the
+    /// V-measure by about 0.02 (README.md, "Refinement").
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use topica::cluster::SphericalKMeansParams;
+    ///
+    /// let x = array![[1.0, 0.1, 0.0], [0.9, 0.3, 0.0], [0.0, 0.2, 1.0], [0.1, 0.0, 0.8]];
+    /// let plain = SphericalKMeansParams::new(2).fit(&x.view())?;
+    /// let refined = SphericalKMeansParams::new(2).refine(true).fit(&x.view())?;
+    /// assert!(refined.objective() >= plain.objective() - 1e-12);
+    /// assert_eq!(refined.labels()[0], refined.labels()[1]);
+    /// # Ok::<(), topica::Error>(())
+    /// ```
+    pub fn refine(mut self, refine: bool) -> Self {
+        self.refine = refine;
+        self
+    }
+
+    /// Whether runs end with Hartigan's moves.
+    pub fn get_refine(&self) -> bool {
+        self.refine
     }
 
     /// Number of runs from different k-means++ starts; the best is kept.
@@ -218,16 +259,24 @@ impl SphericalKMeansParams {
                 Rescaled::Dense(a) => self.fit(&a.view()),
             };
         }
-        let mut best: Option<SphericalKMeans> = None;
-        for run in 0..self.n_init {
-            let mut rng = Xoshiro256Plus::seed_from_u64(self.seed.wrapping_add(run as u64));
-            let centroids = kmeans_plus_plus(x, self.n_clusters, &mut rng);
-            let result = match self.algorithm {
-                Algorithm::Lloyd => lloyd(x, centroids, self.max_iter, self.tol),
-                Algorithm::MiniBatch { batch_size } => {
-                    mini_batch(x, centroids, batch_size, self.max_iter, self.tol, &mut rng)
+        // Runs are independent and run side by side (Hartigan's moves are
+        // sequential, so one run alone keeps one core busy); each is the same
+        // whatever the thread count, and the best is taken in run order.
+        let runs: Vec<SphericalKMeans> = (0..self.n_init)
+            .into_par_iter()
+            .map(|run| {
+                let mut rng = Xoshiro256Plus::seed_from_u64(self.seed.wrapping_add(run as u64));
+                let centroids = kmeans_plus_plus(x, self.n_clusters, &mut rng);
+                match self.algorithm {
+                    Algorithm::Lloyd => lloyd(x, centroids, self.max_iter, self.tol, self.refine),
+                    Algorithm::MiniBatch { batch_size } => {
+                        mini_batch(x, centroids, batch_size, self.max_iter, self.tol, &mut rng)
+                    }
                 }
-            };
+            })
+            .collect();
+        let mut best: Option<SphericalKMeans> = None;
+        for result in runs {
             if best.as_ref().is_none_or(|b| result.objective > b.objective) {
                 best = Some(result);
             }
@@ -400,7 +449,15 @@ fn fill_empty(assignment: &mut [(usize, f64)], k: usize) -> Vec<usize> {
 /// faster, not worth the bookkeeping. Summing the clusters' centroids in
 /// parallel (each into its own dense vector) instead of into the
 /// feature-major block on one thread did not change the time either.
-fn lloyd<R: Rows>(x: &R, centroids: Vec<Vec<f64>>, max_iter: usize, tol: f64) -> SphericalKMeans {
+///
+/// With `refine`, Hartigan's moves follow ([`hartigan`]).
+fn lloyd<R: Rows>(
+    x: &R,
+    centroids: Vec<Vec<f64>>,
+    max_iter: usize,
+    tol: f64,
+    refine: bool,
+) -> SphericalKMeans {
     let k = centroids.len();
     let dim = x.dim();
     // Row norms once, and one feature-major centroid block reused by every
@@ -428,10 +485,97 @@ fn lloyd<R: Rows>(x: &R, centroids: Vec<Vec<f64>>, max_iter: usize, tol: f64) ->
         }
         previous = objective;
     }
+    if refine && !labels.is_empty() {
+        hartigan(x, &mut labels, k, &norms, max_iter);
+        update_t(x, &labels, k, &norms, &mut t);
+    }
     let centroids = (0..k)
         .map(|c| (0..dim).map(|j| t[j * k + c]).collect())
         .collect();
     finish(x, centroids, n_iter)
+}
+
+/// Hartigan's single-row moves on the sphere, from `labels`, for at most
+/// `max_passes` passes over the rows in index order (deterministic: one
+/// thread). The objective is the sum over clusters of `|s_c|`, `s_c` the sum
+/// of the cluster's unit rows. For a unit row `u` of cluster `a`, with
+/// `d_c = u . s_c` (`d_a` counts `u` itself), moving `u` to `b` changes the
+/// objective by `|s_b + u| - |s_b| - (|s_a| - |s_a - u|)`, where
+/// `|s_b + u|^2 = |s_b|^2 + 2 d_b + 1` and `|s_a - u|^2 = |s_a|^2 - 2 d_a + 1`;
+/// `u` goes to the `b` of largest positive change (the first on ties). A
+/// cluster never gives up its last row, and zero rows stay where they are.
+/// Returns the number of rows moved.
+///
+/// A pass costs one assignment step on one thread: on all 20 groups of
+/// `20newsgroups_clean.jsonl` (k = 20) about 20 passes follow 27 Lloyd
+/// iterations and move 4,600 of the 18,846 posts. Finding candidates in
+/// parallel against the pass's starting sums and moving them after a second
+/// look took as long (48 passes, since a row that becomes worth moving only
+/// after others moved waits for the next pass).
+fn hartigan<R: Rows>(
+    x: &R,
+    labels: &mut [usize],
+    k: usize,
+    norms: &[f64],
+    max_passes: usize,
+) -> usize {
+    let dim = x.dim();
+    let mut s = vec![0.0; dim * k];
+    let mut sizes = vec![0usize; k];
+    for (i, &l) in labels.iter().enumerate() {
+        if norms[i] > 0.0 {
+            x.add_to_column(i, 1.0 / norms[i], &mut s, k, l);
+            sizes[l] += 1;
+        }
+    }
+    let mut moves = 0;
+    let mut dots = vec![0.0; k];
+    for _ in 0..max_passes {
+        // Squared norms of the sums, exact at the start of every pass and
+        // kept up to date by the formulas above within it.
+        let mut sq = vec![0.0; k];
+        for j in 0..dim {
+            for c in 0..k {
+                sq[c] += s[j * k + c] * s[j * k + c];
+            }
+        }
+        let mut moved = 0;
+        for i in 0..labels.len() {
+            let a = labels[i];
+            if norms[i] == 0.0 || sizes[a] <= 1 {
+                continue;
+            }
+            x.dots_t(i, &s, k, &mut dots);
+            dots.iter_mut().for_each(|d| *d /= norms[i]);
+            let loss = sq[a].sqrt() - (sq[a] - 2.0 * dots[a] + 1.0).max(0.0).sqrt();
+            let mut best: Option<(usize, f64)> = None;
+            for c in 0..k {
+                if c == a {
+                    continue;
+                }
+                let change = (sq[c] + 2.0 * dots[c] + 1.0).max(0.0).sqrt() - sq[c].sqrt() - loss;
+                // A margin above rounding, so that no row goes back and forth.
+                if change > 1e-12 && best.is_none_or(|(_, g)| change > g) {
+                    best = Some((c, change));
+                }
+            }
+            if let Some((b, _)) = best {
+                x.add_to_column(i, -1.0 / norms[i], &mut s, k, a);
+                x.add_to_column(i, 1.0 / norms[i], &mut s, k, b);
+                sq[a] = (sq[a] - 2.0 * dots[a] + 1.0).max(0.0);
+                sq[b] += 2.0 * dots[b] + 1.0;
+                sizes[a] -= 1;
+                sizes[b] += 1;
+                labels[i] = b;
+                moved += 1;
+            }
+        }
+        moves += moved;
+        if moved == 0 {
+            break;
+        }
+    }
+    moves
 }
 
 /// The centroid update into a feature-major block: `t` becomes the normalised sum of
@@ -687,6 +831,81 @@ mod tests {
             x.row_mut(i).mapv_inplace(|v| v / norm);
         }
         x
+    }
+
+    /// The objective `sum_c |s_c|` of `labels` on the unit rows of `x`.
+    fn sum_of_norms<R: Rows>(x: &R, labels: &[usize], k: usize) -> f64 {
+        let mut sums = vec![vec![0.0; x.dim()]; k];
+        for (i, &l) in labels.iter().enumerate() {
+            let norm = x.norm(i);
+            if norm > 0.0 {
+                x.add_to(i, 1.0 / norm, &mut sums[l]);
+            }
+        }
+        sums.iter().map(|s| l2_norm(s)).sum()
+    }
+
+    #[test]
+    fn hartigan_raises_the_objective_to_a_point_no_single_move_improves() {
+        use crate::corpus::{Corpus, ReadOptions};
+        use crate::vectorize::TfidfVectorizer;
+        let corpus = Corpus::read(&["data/news"], &ReadOptions::default()).unwrap();
+        let (_, x) = TfidfVectorizer::params()
+            .stop_words(Some(crate::analyze::StopWordList::English))
+            .fit_transform(&corpus.texts())
+            .unwrap();
+        let x = x.matrix();
+        let k = 4;
+        let n = x.n_rows();
+        let norms: Vec<f64> = (0..n).map(|i| x.norm(i)).collect();
+        let mut moved_somewhere = false;
+        for seed in 0..5 {
+            let mut rng = Xoshiro256Plus::seed_from_u64(seed);
+            let plain = lloyd(x, kmeans_plus_plus(x, k, &mut rng), 100, 1e-4, false);
+            let mut labels = plain.labels().to_vec();
+            let before = sum_of_norms(x, &labels, k);
+            let moves = hartigan(x, &mut labels, k, &norms, 100);
+            let after = sum_of_norms(x, &labels, k);
+            moved_somewhere |= moves > 0;
+            assert!(after >= before - 1e-9, "seed {seed}: {after} < {before}");
+            assert_eq!(moves > 0, labels != plain.labels(), "seed {seed}");
+            // No row with terms, taken from a cluster of more than one row
+            // and put in any other, raises the objective by more than
+            // rounding: a local optimum for single moves.
+            let mut sizes = vec![0; k];
+            labels
+                .iter()
+                .zip(&norms)
+                .filter(|(_, n)| **n > 0.0)
+                .for_each(|(&l, _)| sizes[l] += 1);
+            for i in (0..n).filter(|&i| norms[i] > 0.0 && sizes[labels[i]] > 1) {
+                for b in (0..k).filter(|&b| b != labels[i]) {
+                    let mut other = labels.clone();
+                    other[i] = b;
+                    let changed = sum_of_norms(x, &other, k);
+                    assert!(
+                        changed <= after + 1e-9,
+                        "seed {seed}: row {i} to {b}: {changed} > {after}"
+                    );
+                }
+            }
+            // Refined runs through the parameters end no lower than plain
+            // ones, and the refined result is what `fit` returns.
+            let fitted = SphericalKMeansParams::new(k)
+                .n_init(1)
+                .seed(seed)
+                .refine(true)
+                .fit(x)
+                .unwrap();
+            assert!(
+                fitted.objective() >= plain.objective() - 1e-9,
+                "seed {seed}"
+            );
+        }
+        assert!(
+            moved_somewhere,
+            "Lloyd's end point was never improved: nothing tested"
+        );
     }
 
     #[test]
