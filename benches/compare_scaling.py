@@ -17,7 +17,8 @@ from this script's clock, peak memory from "Maximum resident set size"):
   TfidfVectorizer semantics) against `python benches/sklearn_vectorize.py
   FILE` (scikit-learn's `TfidfVectorizer()`);
 - `topica cluster FILE --k 20` (its defaults: sublinear TF-IDF with English
-  stop words, min_df 2, max_df 0.5, spherical k-means with 10 restarts,
+  stop words, min_df 2, max_df 0.5, spherical k-means from 3 starts, each
+  run ending with Hartigan's moves,
   naming, outliers, the printed summary) against `python
   benches/sklearn_cluster.py FILE --k 20` (the pipeline compare_cluster.py
   compares with on all 20 groups: the same TF-IDF, TruncatedSVD(100),
@@ -289,7 +290,7 @@ def render(r):
         "vectorize": ("Vectorizing", "`topica vectorize FILE`",
                       "`python benches/sklearn_vectorize.py FILE` (`TfidfVectorizer()`)"),
         "cluster": ("Clustering", "`topica cluster FILE --k 20` (defaults: spherical k-means "
-                    "on the sparse TF-IDF rows, 10 restarts)",
+                    "on the sparse TF-IDF rows, 3 runs refined by Hartigan's moves)",
                     "`python benches/sklearn_cluster.py FILE --k 20` (the same TF-IDF, "
                     "TruncatedSVD(100), Normalizer, KMeans(20, n_init=5))"),
     }

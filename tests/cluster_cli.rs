@@ -439,6 +439,8 @@ fn bad_input_gets_a_clear_message() {
     );
     fails(&["cluster", NEWS, "--k-range", "5,3"], 2, "k_range");
     fails(&["cluster", NEWS, "--method", "dbscan"], 2, "dbscan");
+    fails(&["cluster", NEWS, "--n-init", "0"], 2, "n_init");
+    fails(&["cluster", NEWS, "--n-init", "some"], 2, "`auto`");
     fails(
         &["cluster", NEWS, "--refine", "kernighan-lin"],
         2,

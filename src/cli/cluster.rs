@@ -10,7 +10,7 @@ use clap::Args;
 use super::{InputArgs, topica_error};
 use topica::analyze::Language;
 use topica::cluster::hierarchical::Linkage;
-use topica::cluster::{ClusterParams, ContextParams, KChoice, Method, Refine};
+use topica::cluster::{ClusterParams, ContextParams, KChoice, Method, NInit, Refine};
 use topica::job::{ClusterJob, Labels, NamingParams, Progress};
 use topica::report::Staging;
 use topica::vectorize::{DocFreq, TfidfVectorizer};
@@ -49,9 +49,11 @@ pub struct ClusterArgs {
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub n_components: usize,
 
-    /// k-means runs from different k-means++ starts; the best objective is kept.
-    #[arg(long, default_value_t = 10, value_name = "N")]
-    pub n_init: usize,
+    /// k-means runs from different k-means++ starts; the best objective is
+    /// kept. auto: 3 when the runs end with Hartigan's moves (--refine), 10
+    /// otherwise.
+    #[arg(long, default_value = "auto", value_name = "N|auto")]
+    pub n_init: NInit,
 
     /// Hartigan's single-row moves after each k-means run: auto (unless
     /// document context blended some paragraphs), hartigan, or none (plain
