@@ -329,7 +329,17 @@ impl ClusterJob {
             format: REPORT_FORMAT,
             topica_version: env!("CARGO_PKG_VERSION").to_string(),
             inputs: inputs.to_vec(),
-            parameters: serde_json::to_value(self).map_err(|e| Error::Fit(e.to_string()))?,
+            parameters: {
+                let mut p = serde_json::to_value(self).map_err(|e| Error::Fit(e.to_string()))?;
+                // What the `auto` settings came to, beside the settings.
+                if let Some((n_init, refined)) = clustering.runs {
+                    p["clustering"]["resolved"] = serde_json::json!({
+                        "n_init": n_init,
+                        "refine": if refined { "hartigan" } else { "none" },
+                    });
+                }
+                p
+            },
             corpus: CorpusStats {
                 documents: docs.len(),
                 terms: x.cols(),

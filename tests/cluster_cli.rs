@@ -521,3 +521,45 @@ fn news_k4_holds_for_every_seed_and_metadata_lines_can_be_kept() {
             .all(|o| o["rule"] != "metadata-line")
     );
 }
+
+/// `--n-init auto` and `--refine auto` resolve by whether document context
+/// blended paragraphs, and the report says what they came to.
+#[test]
+fn the_report_says_what_auto_runs_and_refinement_came_to() {
+    let dir = tmp();
+    let out = dir.path().join("r.json");
+    let resolved = |extra: &[&str], input: &str| -> Value {
+        let mut args = vec!["cluster", input, "--k", "4", "-q", "-o"];
+        let out = arg(&out);
+        args.push(&out);
+        args.extend_from_slice(extra);
+        let r = run(&args);
+        assert_eq!(r.code, Some(0), "{args:?}: {}", r.stderr);
+        let report: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+        report["parameters"]["clustering"]["resolved"].clone()
+    };
+    // Paragraphs of articles, blended with their context: plain runs.
+    let news = serde_json::json!({"n_init": 10, "refine": "none"});
+    assert_eq!(resolved(&[], NEWS), news);
+    // The same paragraphs as independent records: refined runs.
+    let records = dir.path().join("news.jsonl");
+    let mut jsonl = String::new();
+    let corpus = topica::corpus::Corpus::read(&[NEWS], &Default::default()).unwrap();
+    for (i, text) in corpus.texts().iter().enumerate() {
+        jsonl.push_str(&serde_json::json!({"id": i, "text": text}).to_string());
+        jsonl.push('\n');
+    }
+    fs::write(&records, jsonl).unwrap();
+    let records = arg(&records);
+    let refined = serde_json::json!({"n_init": 3, "refine": "hartigan"});
+    assert_eq!(resolved(&[], &records), refined);
+    assert_eq!(
+        resolved(&["--refine", "none"], &records),
+        serde_json::json!({"n_init": 10, "refine": "none"})
+    );
+    assert_eq!(
+        resolved(&["--refine", "hartigan", "--n-init", "2"], NEWS),
+        serde_json::json!({"n_init": 2, "refine": "hartigan"})
+    );
+    assert_eq!(resolved(&["--method", "hierarchical"], NEWS), Value::Null);
+}

@@ -597,6 +597,14 @@ impl ClusterParams {
             centroids,
             objective: found.objective,
             n_iter: found.n_iter,
+            runs: match self.method {
+                Method::Kmeans => {
+                    let km = self.kmeans(k, blends);
+                    Some((km.get_n_init(), km.get_refine()))
+                }
+                Method::LsaKmeans => Some((self.n_init.runs(false), false)),
+                Method::Hierarchical => None,
+            },
             silhouette,
             dendrogram: found.dendrogram,
         })
@@ -794,6 +802,10 @@ pub struct Clustering {
     pub objective: Option<f64>,
     /// Iterations of the kept k-means run (`kmeans` only).
     pub n_iter: Option<usize>,
+    /// What `--n-init` and `--refine` came to: the number of k-means runs
+    /// and whether they ended with Hartigan's moves (`None` for
+    /// hierarchical clustering).
+    pub runs: Option<(usize, bool)>,
     /// Mean silhouette (cosine) of the clustered documents in the clustering
     /// space, `None` for a single topic.
     pub silhouette: Option<f64>,
