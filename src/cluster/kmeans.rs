@@ -50,6 +50,8 @@
 //! (`crate::cluster`) takes such rows out beforehand and
 //! reports them as outliers.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 use rayon::prelude::*;
@@ -260,28 +262,58 @@ impl SphericalKMeansParams {
             };
         }
         // Runs are independent and run side by side (Hartigan's moves are
-        // sequential, so one run alone keeps one core busy); each is the same
-        // whatever the thread count, and the best is taken in run order.
-        let runs: Vec<SphericalKMeans> = (0..self.n_init)
+        // sequential, so one run alone keeps one core busy): as many workers
+        // as threads take the next run from a counter and keep their best,
+        // so that no more runs than threads hold their state at once. Each
+        // run is the same whatever the thread count, and the best is the
+        // highest objective, the first run on ties.
+        let next = AtomicUsize::new(0);
+        let workers = rayon::current_num_threads().clamp(1, self.n_init);
+        let kept: Vec<(usize, SphericalKMeans)> = (0..workers)
             .into_par_iter()
-            .map(|run| {
-                let mut rng = Xoshiro256Plus::seed_from_u64(self.seed.wrapping_add(run as u64));
-                let centroids = kmeans_plus_plus(x, self.n_clusters, &mut rng);
-                match self.algorithm {
-                    Algorithm::Lloyd => lloyd(x, centroids, self.max_iter, self.tol, self.refine),
-                    Algorithm::MiniBatch { batch_size } => {
-                        mini_batch(x, centroids, batch_size, self.max_iter, self.tol, &mut rng)
+            .filter_map(|_| {
+                let mut best: Option<(usize, SphericalKMeans)> = None;
+                loop {
+                    let run = next.fetch_add(1, Ordering::Relaxed);
+                    if run >= self.n_init {
+                        return best;
+                    }
+                    let result = self.run(x, run);
+                    if best.as_ref().is_none_or(|(r, b)| {
+                        result.objective > b.objective
+                            || (result.objective == b.objective && run < *r)
+                    }) {
+                        best = Some((run, result));
                     }
                 }
             })
             .collect();
-        let mut best: Option<SphericalKMeans> = None;
-        for result in runs {
-            if best.as_ref().is_none_or(|b| result.objective > b.objective) {
-                best = Some(result);
+        let best = kept
+            .into_iter()
+            .reduce(|a, b| {
+                if b.1.objective > a.1.objective || (b.1.objective == a.1.objective && b.0 < a.0) {
+                    b
+                } else {
+                    a
+                }
+            })
+            .map(|(_, result)| result);
+        Ok(best.expect("n_init >= 1"))
+    }
+}
+
+impl SphericalKMeansParams {
+    /// Run number `run`: a k-means++ start from seed `seed + run`, then
+    /// Lloyd's iterations (refined or not) or mini-batches.
+    fn run<R: Rows>(&self, x: &R, run: usize) -> SphericalKMeans {
+        let mut rng = Xoshiro256Plus::seed_from_u64(self.seed.wrapping_add(run as u64));
+        let centroids = kmeans_plus_plus(x, self.n_clusters, &mut rng);
+        match self.algorithm {
+            Algorithm::Lloyd => lloyd(x, centroids, self.max_iter, self.tol, self.refine),
+            Algorithm::MiniBatch { batch_size } => {
+                mini_batch(x, centroids, batch_size, self.max_iter, self.tol, &mut rng)
             }
         }
-        Ok(best.expect("n_init >= 1"))
     }
 }
 
