@@ -546,7 +546,11 @@ fn lloyd<R: Rows>(
 /// worth moving only after others moved waits for the next pass: 360 ms);
 /// passes over only the rows whose best change was above -0.01, -0.02 or
 /// -0.05 at their last look, with a full pass to confirm the end (47 to 70
-/// passes, 240 to 310 ms: no clear gain).
+/// passes, 240 to 310 ms: no clear gain); visiting the rows in a shuffled
+/// order each pass, as CLUTO does, against the file's order (20 Newsgroups
+/// comes sorted by group): the same V-measure on the three corpora of
+/// README.md's "Refinement" (0.440 / 0.453 / 0.618 against 0.440 / 0.453 /
+/// 0.618), and the whole command 37% slower (rows read out of order).
 fn hartigan<R: Rows>(
     x: &R,
     labels: &mut [usize],
