@@ -442,6 +442,18 @@ fn bad_input_gets_a_clear_message() {
     fails(&["cluster", NEWS, "--n-init", "0"], 2, "n_init");
     fails(&["cluster", NEWS, "--n-init", "some"], 2, "`auto`");
     fails(
+        &[
+            "cluster",
+            NEWS,
+            "--refine",
+            "hartigan",
+            "--method",
+            "lsa-kmeans",
+        ],
+        2,
+        "--method lsa-kmeans",
+    );
+    fails(
         &["cluster", NEWS, "--refine", "kernighan-lin"],
         2,
         "expected auto, hartigan or none",

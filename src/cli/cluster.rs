@@ -56,8 +56,9 @@ pub struct ClusterArgs {
     pub n_init: NInit,
 
     /// Hartigan's single-row moves after each k-means run: auto (unless
-    /// document context blended some paragraphs), hartigan, or none (plain
-    /// Lloyd iterations, as scikit-learn's KMeans).
+    /// document context blended some paragraphs), hartigan (--method kmeans
+    /// without --batch-size only), or none (plain Lloyd iterations, as
+    /// scikit-learn's KMeans).
     #[arg(long, default_value = "auto", value_name = "HOW")]
     pub refine: Refine,
 

@@ -344,6 +344,21 @@ impl ClusterParams {
                 ));
             }
         }
+        if self.refine == Refine::Hartigan
+            && (self.method != Method::Kmeans || self.batch_size.is_some())
+        {
+            return Err(ParamError::new(
+                "refine",
+                format!(
+                    "hartigan only applies to --method kmeans with full passes, not {}",
+                    if self.method == Method::Kmeans {
+                        "mini-batches (--batch-size)".to_string()
+                    } else {
+                        format!("--method {}", self.method)
+                    }
+                ),
+            ));
+        }
         if !(0.0..1.0).contains(&self.outlier_threshold) {
             return Err(ParamError::new(
                 "outlier_threshold",
@@ -934,12 +949,29 @@ mod tests {
             ..ClusterParams::default()
         };
         assert_eq!(resolved(&never, false), (false, 7));
-        // Mini-batch runs are never refined.
+        // Mini-batch runs are never refined, and asking for it is an error,
+        // as with another method.
         let mini = ClusterParams {
             batch_size: Some(100),
             ..ClusterParams::default()
         };
         assert_eq!(resolved(&mini, false), (false, 10));
+        let e = ClusterParams {
+            refine: Refine::Hartigan,
+            ..mini
+        }
+        .check()
+        .unwrap_err();
+        assert!(e.to_string().contains("--batch-size"), "{e}");
+        let e = ClusterParams {
+            refine: Refine::Hartigan,
+            method: Method::Hierarchical,
+            ..ClusterParams::default()
+        }
+        .check()
+        .unwrap_err();
+        assert!(e.to_string().contains("--method hierarchical"), "{e}");
+        assert!(always.check().is_ok());
         assert_eq!("auto".parse::<NInit>().unwrap(), NInit::Auto);
         assert_eq!("12".parse::<NInit>().unwrap(), NInit::Fixed(12));
         assert!("-1".parse::<NInit>().is_err());
