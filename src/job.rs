@@ -332,11 +332,9 @@ impl ClusterJob {
             parameters: {
                 let mut p = serde_json::to_value(self).map_err(|e| Error::Fit(e.to_string()))?;
                 // What the `auto` settings came to, beside the settings.
-                if let Some((n_init, refined)) = clustering.runs {
-                    p["clustering"]["resolved"] = serde_json::json!({
-                        "n_init": n_init,
-                        "refine": if refined { "hartigan" } else { "none" },
-                    });
+                if let Some(runs) = clustering.runs {
+                    p["clustering"]["resolved"] =
+                        serde_json::to_value(runs).map_err(|e| Error::Fit(e.to_string()))?;
                 }
                 p
             },

@@ -62,6 +62,21 @@ impl ContextParams {
         self.window > 0 && self.weight > 0.0
     }
 
+    /// Whether [`blend`](Self::blend) gives some row its neighbours: blending
+    /// is on and two adjacent rows are paragraphs of one text.
+    ///
+    /// ```
+    /// use topica::cluster::ContextParams;
+    ///
+    /// let on = ContextParams::default();
+    /// assert!(on.blends(&[Some(0), Some(0), None]));
+    /// assert!(!on.blends(&[Some(0), Some(1), None, None])); // one paragraph per text
+    /// assert!(!ContextParams::none().blends(&[Some(0), Some(0)]));
+    /// ```
+    pub fn blends(&self, groups: &[Option<usize>]) -> bool {
+        self.is_active() && groups.windows(2).any(|w| w[0].is_some() && w[0] == w[1])
+    }
+
     /// Checks the weight and the floor are numbers in [0, 1].
     pub fn check(&self) -> Result<(), ParamError> {
         if !(0.0..=1.0).contains(&self.weight) {

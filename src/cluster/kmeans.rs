@@ -269,7 +269,11 @@ impl SphericalKMeansParams {
         // highest objective, the first run on ties.
         let next = AtomicUsize::new(0);
         let workers = rayon::current_num_threads().clamp(1, self.n_init);
-        let kept: Vec<(usize, SphericalKMeans)> = (0..workers)
+        // Run `b` beats run `a`: a higher objective, or the same and earlier.
+        let beats = |b: &(usize, SphericalKMeans), a: &(usize, SphericalKMeans)| {
+            b.1.objective > a.1.objective || (b.1.objective == a.1.objective && b.0 < a.0)
+        };
+        let best = (0..workers)
             .into_par_iter()
             .filter_map(|_| {
                 let mut best: Option<(usize, SphericalKMeans)> = None;
@@ -278,31 +282,19 @@ impl SphericalKMeansParams {
                     if run >= self.n_init {
                         return best;
                     }
-                    let result = self.run(x, run);
-                    if best.as_ref().is_none_or(|(r, b)| {
-                        result.objective > b.objective
-                            || (result.objective == b.objective && run < *r)
-                    }) {
-                        best = Some((run, result));
+                    let result = (run, self.run(x, run));
+                    if best.as_ref().is_none_or(|b| beats(&result, b)) {
+                        best = Some(result);
                     }
                 }
             })
-            .collect();
-        let best = kept
+            .collect::<Vec<_>>()
             .into_iter()
-            .reduce(|a, b| {
-                if b.1.objective > a.1.objective || (b.1.objective == a.1.objective && b.0 < a.0) {
-                    b
-                } else {
-                    a
-                }
-            })
+            .reduce(|a, b| if beats(&b, &a) { b } else { a })
             .map(|(_, result)| result);
         Ok(best.expect("n_init >= 1"))
     }
-}
 
-impl SphericalKMeansParams {
     /// Run number `run`: a k-means++ start from seed `seed + run`, then
     /// Lloyd's iterations (refined or not) or mini-batches.
     fn run<R: Rows>(&self, x: &R, run: usize) -> SphericalKMeans {
@@ -518,7 +510,10 @@ fn lloyd<R: Rows>(
         previous = objective;
     }
     if refine && !labels.is_empty() {
-        hartigan(x, &mut labels, k, &norms, max_iter);
+        hartigan(x, &mut labels, k, &norms, max_iter, &mut t);
+        // The centroids from sums taken afresh in index order, as every
+        // iteration takes them: Hartigan's sums were kept up to date move
+        // by move, and their rounding would depend on the moves' order.
         update_t(x, &labels, k, &norms, &mut t);
     }
     let centroids = (0..k)
@@ -536,7 +531,8 @@ fn lloyd<R: Rows>(
 /// `|s_b + u|^2 = |s_b|^2 + 2 d_b + 1` and `|s_a - u|^2 = |s_a|^2 - 2 d_a + 1`;
 /// `u` goes to the `b` of largest positive change (the first on ties). A
 /// cluster never gives up its last row, and zero rows stay where they are.
-/// Returns the number of rows moved.
+/// `s` is the feature-major block it keeps the sums in (`dim * k` values,
+/// overwritten). Returns the number of rows moved.
 ///
 /// A pass costs one assignment step on one thread: on all 20 groups of
 /// `20newsgroups_clean.jsonl` (k = 20) about 20 passes follow 27 Lloyd
@@ -557,13 +553,12 @@ fn hartigan<R: Rows>(
     k: usize,
     norms: &[f64],
     max_passes: usize,
+    s: &mut [f64],
 ) -> usize {
-    let dim = x.dim();
-    let mut s = vec![0.0; dim * k];
+    sums_t(x, labels, k, norms, s);
     let mut sizes = vec![0usize; k];
     for (i, &l) in labels.iter().enumerate() {
         if norms[i] > 0.0 {
-            x.add_to_column(i, 1.0 / norms[i], &mut s, k, l);
             sizes[l] += 1;
         }
     }
@@ -572,19 +567,14 @@ fn hartigan<R: Rows>(
     for _ in 0..max_passes {
         // Squared norms of the sums, exact at the start of every pass and
         // kept up to date by the formulas above within it.
-        let mut sq = vec![0.0; k];
-        for j in 0..dim {
-            for c in 0..k {
-                sq[c] += s[j * k + c] * s[j * k + c];
-            }
-        }
+        let mut sq = column_sq_norms(s, k);
         let mut moved = 0;
         for i in 0..labels.len() {
             let a = labels[i];
             if norms[i] == 0.0 || sizes[a] <= 1 {
                 continue;
             }
-            x.dots_t(i, &s, k, &mut dots);
+            x.dots_t(i, s, k, &mut dots);
             dots.iter_mut().for_each(|d| *d /= norms[i]);
             let loss = sq[a].sqrt() - (sq[a] - 2.0 * dots[a] + 1.0).max(0.0).sqrt();
             let mut best: Option<(usize, f64)> = None;
@@ -599,8 +589,8 @@ fn hartigan<R: Rows>(
                 }
             }
             if let Some((b, _)) = best {
-                x.add_to_column(i, -1.0 / norms[i], &mut s, k, a);
-                x.add_to_column(i, 1.0 / norms[i], &mut s, k, b);
+                x.add_to_column(i, -1.0 / norms[i], s, k, a);
+                x.add_to_column(i, 1.0 / norms[i], s, k, b);
                 sq[a] = (sq[a] - 2.0 * dots[a] + 1.0).max(0.0);
                 sq[b] += 2.0 * dots[b] + 1.0;
                 sizes[a] -= 1;
@@ -620,28 +610,39 @@ fn hartigan<R: Rows>(
 /// The centroid update into a feature-major block: `t` becomes the normalised sum of
 /// each cluster's unit rows, rows added in index order (deterministic).
 fn update_t<R: Rows>(x: &R, labels: &[usize], k: usize, norms: &[f64], t: &mut [f64]) {
-    t.iter_mut().for_each(|v| *v = 0.0);
-    let dim = x.dim();
+    sums_t(x, labels, k, norms, t);
+    let scale: Vec<f64> = column_sq_norms(t, k)
+        .iter()
+        .map(|&s| if s > 0.0 { 1.0 / s.sqrt() } else { 0.0 })
+        .collect();
+    for row in t.chunks_exact_mut(k) {
+        for (v, s) in row.iter_mut().zip(&scale) {
+            *v *= s;
+        }
+    }
+}
+
+/// `t` (feature-major) becomes the sum of each cluster's unit rows, rows
+/// added in index order (deterministic); zero rows add nothing.
+fn sums_t<R: Rows>(x: &R, labels: &[usize], k: usize, norms: &[f64], t: &mut [f64]) {
+    t.fill(0.0);
     for (i, &l) in labels.iter().enumerate() {
         if norms[i] > 0.0 {
             x.add_to_column(i, 1.0 / norms[i], t, k, l);
         }
     }
-    let mut col_norms = vec![0.0; k];
-    for j in 0..dim {
-        for c in 0..k {
-            col_norms[c] += t[j * k + c] * t[j * k + c];
+}
+
+/// The squared L2 norm of each of the `k` columns of a feature-major block,
+/// summed in feature order.
+fn column_sq_norms(t: &[f64], k: usize) -> Vec<f64> {
+    let mut sq = vec![0.0; k];
+    for row in t.chunks_exact(k) {
+        for (s, v) in sq.iter_mut().zip(row) {
+            *s += v * v;
         }
     }
-    let scale: Vec<f64> = col_norms
-        .iter()
-        .map(|&s| if s > 0.0 { 1.0 / s.sqrt() } else { 0.0 })
-        .collect();
-    for j in 0..dim {
-        for c in 0..k {
-            t[j * k + c] *= scale[c];
-        }
-    }
+    sq
 }
 
 /// Final assignment of every row to the final centroids.
@@ -903,7 +904,8 @@ mod tests {
             let plain = lloyd(x, kmeans_plus_plus(x, k, &mut rng), 100, 1e-4, false);
             let mut labels = plain.labels().to_vec();
             let before = sum_of_norms(x, &labels, k);
-            let moves = hartigan(x, &mut labels, k, &norms, 100);
+            let mut block = vec![0.0; x.dim() * k];
+            let moves = hartigan(x, &mut labels, k, &norms, 100, &mut block);
             let after = sum_of_norms(x, &labels, k);
             moved_somewhere |= moves > 0;
             assert!(after >= before - 1e-9, "seed {seed}: {after} < {before}");

@@ -12,6 +12,6 @@ pub use self::context::ContextParams;
 pub use self::kmeans::{Algorithm, SphericalKMeans, SphericalKMeansParams};
 pub use self::pipeline::{
     ClusterParams, Clustering, KChoice, KScore, METADATA_MAX_WORDS, Method, NInit, OutlierReason,
-    Refine, is_metadata_line, select_rows,
+    Refine, Runs, is_metadata_line, select_rows,
 };
 pub use self::rows::{Rescaled, Rows};

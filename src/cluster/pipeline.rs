@@ -83,7 +83,8 @@ pub enum Refine {
     /// cluster, as a move does, does not take out its weight there.
     #[default]
     Auto,
-    /// Always.
+    /// Always (only `--method kmeans` with full passes has such runs; with
+    /// another method or mini-batches it is refused).
     Hartigan,
     /// Never: plain Lloyd iterations, as scikit-learn's `KMeans`.
     None,
@@ -172,6 +173,16 @@ impl FromStr for NInit {
             )
         })
     }
+}
+
+/// What [`NInit`] and [`Refine`] came to for one clustering: the report's
+/// `parameters.clustering.resolved`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Runs {
+    /// k-means runs made.
+    pub n_init: usize,
+    /// [`Refine::Hartigan`] or [`Refine::None`].
+    pub refine: Refine,
 }
 
 /// How many clusters.
@@ -391,17 +402,34 @@ impl ClusterParams {
         })
     }
 
-    /// The k-means parameters for `k` clusters; `blended` says whether
-    /// context blending changed some rows (for [`Refine::Auto`]).
+    /// What `n_init` and `refine` come to for this method; `blended` says
+    /// whether context blending gave some rows their neighbours (for
+    /// [`Refine::Auto`]). Only `kmeans` with full passes is refined.
+    fn runs(&self, blended: bool) -> Runs {
+        let refined = self.method == Method::Kmeans
+            && self.batch_size.is_none()
+            && match self.refine {
+                Refine::Auto => !blended,
+                Refine::Hartigan => true,
+                Refine::None => false,
+            };
+        Runs {
+            n_init: self.n_init.runs(refined),
+            refine: if refined {
+                Refine::Hartigan
+            } else {
+                Refine::None
+            },
+        }
+    }
+
+    /// The k-means parameters for `k` clusters ([`ClusterParams::runs`]
+    /// says how many runs and whether they are refined).
     fn kmeans(&self, k: usize, blended: bool) -> SphericalKMeansParams {
-        let refine = match self.refine {
-            Refine::Auto => !blended,
-            Refine::Hartigan => true,
-            Refine::None => false,
-        } && self.batch_size.is_none();
+        let runs = self.runs(blended);
         SphericalKMeansParams::new(k)
-            .n_init(self.n_init.runs(refine))
-            .refine(refine)
+            .n_init(runs.n_init)
+            .refine(runs.refine == Refine::Hartigan)
             .max_iter(self.max_iter)
             .tol(self.tol)
             .seed(self.seed)
@@ -473,10 +501,7 @@ impl ClusterParams {
             )));
         }
         let blended = self.context.blend(x, groups);
-        // Whether blending changed some rows: two adjacent paragraphs of one
-        // text, with context on (for `Refine::Auto`).
-        let blends =
-            self.context.is_active() && groups.windows(2).any(|w| w[0].is_some() && w[0] == w[1]);
+        let blends = self.context.blends(groups);
         let space = select_rows(&blended, &kept);
         let ks: Vec<usize> = match self.k {
             KChoice::Fixed(k) => {
@@ -612,14 +637,7 @@ impl ClusterParams {
             centroids,
             objective: found.objective,
             n_iter: found.n_iter,
-            runs: match self.method {
-                Method::Kmeans => {
-                    let km = self.kmeans(k, blends);
-                    Some((km.get_n_init(), km.get_refine()))
-                }
-                Method::LsaKmeans => Some((self.n_init.runs(false), false)),
-                Method::Hierarchical => None,
-            },
+            runs: (self.method != Method::Hierarchical).then(|| self.runs(blends)),
             silhouette,
             dendrogram: found.dendrogram,
         })
@@ -719,7 +737,7 @@ impl ClusterParams {
     fn linfa_kmeans(&self, z: &Array2<f64>, k: usize) -> Result<(Vec<usize>, f64)> {
         let rng = Xoshiro256Plus::seed_from_u64(self.seed);
         let params = KMeans::params_with_rng(k, rng)
-            .n_runs(self.n_init.runs(false))
+            .n_runs(self.runs(false).n_init)
             .max_n_iterations(self.max_iter as u64)
             .tolerance(self.tol)
             .init_method(KMeansInit::KMeansPlusPlus);
@@ -817,10 +835,9 @@ pub struct Clustering {
     pub objective: Option<f64>,
     /// Iterations of the kept k-means run (`kmeans` only).
     pub n_iter: Option<usize>,
-    /// What `--n-init` and `--refine` came to: the number of k-means runs
-    /// and whether they ended with Hartigan's moves (`None` for
-    /// hierarchical clustering).
-    pub runs: Option<(usize, bool)>,
+    /// What `--n-init` and `--refine` came to (`None` for hierarchical
+    /// clustering).
+    pub runs: Option<Runs>,
     /// Mean silhouette (cosine) of the clustered documents in the clustering
     /// space, `None` for a single topic.
     pub silhouette: Option<f64>,
