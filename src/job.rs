@@ -63,6 +63,13 @@ pub struct ClusterJob {
     /// The vectorizer (the command line's defaults: English stop words,
     /// sublinear tf, `min_df = 2`, `max_df = 0.5`).
     pub vectorizer: TfidfParams,
+    /// The power of idf in the space the topics are found in (and the map
+    /// drawn): the vectorizer's rows reweighted by
+    /// [`TfidfVectorizer::reweight_idf`]. 1 is the vectorizer's TF-IDF
+    /// itself; the default, 2, gives words found in many documents less say
+    /// (README.md, "Term weighting", has the figures it was chosen by).
+    /// Naming (c-TF-IDF) counts words and does not depend on it.
+    pub idf_power: f64,
     /// The clustering.
     pub clustering: ClusterParams,
     /// The naming of topics.
@@ -83,6 +90,7 @@ impl Default for ClusterJob {
     fn default() -> Self {
         ClusterJob {
             vectorizer: Self::default_vectorizer(),
+            idf_power: Self::DEFAULT_IDF_POWER,
             clustering: ClusterParams::default(),
             naming: NamingParams::default(),
             labels: None,
@@ -133,6 +141,9 @@ impl Progress {
 }
 
 impl ClusterJob {
+    /// The default [`idf_power`](Self::idf_power).
+    pub const DEFAULT_IDF_POWER: f64 = 2.0;
+
     /// The vectorizer `topica cluster` uses by default: scikit-learn's
     /// `TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2,
     /// max_df=0.5)`, the settings of scikit-learn's own clustering examples
@@ -148,6 +159,12 @@ impl ClusterJob {
     /// Checks every parameter before any data is read.
     pub fn check(&self) -> Result<(), ParamError> {
         self.vectorizer.check()?;
+        if !(self.idf_power.is_finite() && self.idf_power >= 0.0) {
+            return Err(ParamError::new(
+                "idf_power",
+                format!("must be a finite number >= 0, got {}", self.idf_power),
+            ));
+        }
         self.clustering.check()?;
         if self.naming.top_terms == 0 {
             return Err(ParamError::new("top_terms", "must be at least 1, got 0"));
@@ -201,7 +218,13 @@ impl ClusterJob {
         progress.stage("vectorizing");
         let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
         let (model, tfidf, counts) = self.vectorizer.fit_transform_with_counts(&texts)?;
-        let x = tfidf.matrix();
+        let weighted;
+        let x = if self.idf_power == 1.0 {
+            tfidf.matrix()
+        } else {
+            weighted = model.reweight_idf(tfidf.matrix(), self.idf_power);
+            &weighted
+        };
 
         // Paragraphs of plain text are read in order, source by source:
         // each source is one group. Records (JSONL, CSV) stand alone.

@@ -140,6 +140,12 @@ pub struct ClusterArgs {
     #[arg(long)]
     pub no_sublinear_tf: bool,
 
+    /// Topics are found in the TF-IDF rows with idf raised to this power
+    /// (rows normalised again): 1 is scikit-learn's TF-IDF, 2 gives words
+    /// found in many documents less say (README.md, "Term weighting").
+    #[arg(long, default_value_t = ClusterJob::DEFAULT_IDF_POWER, value_name = "P")]
+    pub idf_power: f64,
+
     /// Named topics with seed words (TOML: name = ["word", ...]).
     #[arg(long, value_name = "FILE")]
     pub topics: Option<PathBuf>,
@@ -238,6 +244,7 @@ impl ClusterArgs {
             (None, None) => None,
         };
         Ok(ClusterJob {
+            idf_power: self.idf_power,
             vectorizer,
             clustering,
             naming: NamingParams {

@@ -38,8 +38,11 @@
 //!
 //! # Determinism
 //!
-//! The random stream is `Xoshiro256Plus` seeded from `seed` (restart `r` uses
-//! `seed + r`). Work is split in parallel by rows or by clusters, never by how
+//! The random stream is `Xoshiro256Plus` seeded from `seed`; restart `r`
+//! uses that stream jumped `r` times (2^128 steps each), so that restarts of
+//! one seed never share a start with restarts of another (with `seed + r`,
+//! seeds 0 and 1 shared all but one of their runs and often gave the same
+//! topics). Work is split in parallel by rows or by clusters, never by how
 //! many threads exist, and every floating-point sum runs in a fixed order: the
 //! result is bitwise identical with 1 or 64 threads.
 //!
@@ -295,10 +298,13 @@ impl SphericalKMeansParams {
         Ok(best.expect("n_init >= 1"))
     }
 
-    /// Run number `run`: a k-means++ start from seed `seed + run`, then
-    /// Lloyd's iterations (refined or not) or mini-batches.
+    /// Run number `run`: a k-means++ start from the seed's stream jumped
+    /// `run` times, then Lloyd's iterations (refined or not) or mini-batches.
     fn run<R: Rows>(&self, x: &R, run: usize) -> SphericalKMeans {
-        let mut rng = Xoshiro256Plus::seed_from_u64(self.seed.wrapping_add(run as u64));
+        let mut rng = Xoshiro256Plus::seed_from_u64(self.seed);
+        for _ in 0..run {
+            rng.jump();
+        }
         let centroids = kmeans_plus_plus(x, self.n_clusters, &mut rng);
         match self.algorithm {
             Algorithm::Lloyd => lloyd(x, centroids, self.max_iter, self.tol, self.refine),
