@@ -218,13 +218,11 @@ impl ClusterJob {
         progress.stage("vectorizing");
         let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
         let (model, tfidf, counts) = self.vectorizer.fit_transform_with_counts(&texts)?;
-        let weighted;
-        let x = if self.idf_power == 1.0 {
-            tfidf.matrix()
-        } else {
-            weighted = model.reweight_idf(tfidf.matrix(), self.idf_power);
-            &weighted
-        };
+        // The clustering space: the TF-IDF rows reweighted in place (the
+        // vectorizer's own values are not needed after this).
+        let (mut x, _) = tfidf.into_parts();
+        model.reweight_idf_in_place(&mut x, self.idf_power);
+        let x = &x;
 
         // Paragraphs of plain text are read in order, source by source:
         // each source is one group. Records (JSONL, CSV) stand alone.

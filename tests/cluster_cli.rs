@@ -94,10 +94,10 @@ fn news_k4_finds_the_four_topics_and_sets_the_boilerplate_aside() {
     found.sort();
     assert_eq!(found, ["boycott", "grok", "grooming", "surveillance"]);
     assert!(purity > 0.85, "purity {purity}");
-    // Outliers count as one more cluster. Measured (2026-12-02): 0.736 for
-    // seed 0, 0.685 on average over seeds 0 to 29 (README.md, "Quality").
+    // Outliers count as one more cluster. Measured (2026-12-02): 0.652 for
+    // seed 0, 0.714 on average over seeds 0 to 29 (README.md, "Quality").
     let ari = r["metrics"]["adjusted_rand_index"].as_f64().unwrap();
-    assert!(ari >= 0.7, "ARI {ari} on the topical paragraphs");
+    assert!(ari >= 0.63, "ARI {ari} on the topical paragraphs");
     assert_eq!(r["metrics"]["ignored"], 5);
     let rule_of = |id: &str| {
         r["outliers"]
@@ -390,7 +390,7 @@ fn eval_scores_assignments_against_labels() {
     };
     let m = eval(&arg(&a), LABELS);
     assert_eq!(m["scored"], 69);
-    assert!(m["adjusted_rand_index"].as_f64().unwrap() >= 0.7);
+    assert!(m["adjusted_rand_index"].as_f64().unwrap() >= 0.63);
     let s = m["silhouette"].as_f64().unwrap();
     assert!((-1.0..=1.0).contains(&s));
 
@@ -512,7 +512,7 @@ fn bad_input_gets_a_clear_message() {
 #[test]
 fn news_k4_holds_for_every_seed_and_metadata_lines_can_be_kept() {
     let dir = tmp();
-    // Measured (2026-12-02): 0.736, 0.643, 0.638, 0.734, 0.672 (mean 0.685).
+    // Measured (2026-12-02): 0.652, 0.704, 0.734, 0.704, 0.734 (mean 0.706).
     let mut aris = Vec::new();
     for seed in ["0", "1", "2", "3", "4"] {
         let r = report(
@@ -527,12 +527,12 @@ fn news_k4_holds_for_every_seed_and_metadata_lines_can_be_kept() {
             ],
         );
         let ari = r["metrics"]["adjusted_rand_index"].as_f64().unwrap();
-        assert!(ari >= 0.6, "seed {seed}: ARI {ari}");
+        assert!(ari >= 0.63, "seed {seed}: ARI {ari}");
         assert_eq!(r["outliers"].as_array().unwrap().len(), 5, "seed {seed}");
         aris.push(ari);
     }
     let mean = aris.iter().sum::<f64>() / aris.len() as f64;
-    assert!(mean >= 0.66, "mean ARI {mean} over seeds 0 to 4");
+    assert!(mean >= 0.69, "mean ARI {mean} over seeds 0 to 4");
     let r = report(dir.path(), &["--keep-metadata-lines"]);
     assert!(
         r["outliers"]

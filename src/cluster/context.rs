@@ -40,7 +40,7 @@ impl Default for ContextParams {
     /// The default, chosen by measurement (see README.md, "Document context").
     fn default() -> Self {
         ContextParams {
-            window: 2,
+            window: 3,
             weight: 1.0,
             floor: 0.1,
         }

@@ -123,16 +123,25 @@ impl TfidfVectorizer {
     /// # Ok::<(), topica::Error>(())
     /// ```
     pub fn reweight_idf(&self, x: &SparseMatrix<f64>, power: f64) -> SparseMatrix<f64> {
+        let mut out = x.clone();
+        self.reweight_idf_in_place(&mut out, power);
+        out
+    }
+
+    /// [`reweight_idf`](Self::reweight_idf) in place, without a copy of the
+    /// matrix (`topica cluster` reweights the rows it vectorized this way).
+    pub fn reweight_idf_in_place(&self, x: &mut SparseMatrix<f64>, power: f64) {
         if !self.params.use_idf || power == 1.0 {
-            return x.clone();
+            return;
         }
         let factor: Vec<f64> = self.idf.iter().map(|&v| v.powf(power - 1.0)).collect();
-        let mut out = x.clone();
-        let indptr: Vec<usize> = out.indptr().raw_storage().to_vec();
-        let base = indptr[0];
-        let indices: Vec<u32> = out.indices().to_vec();
         let norm = self.params.norm;
-        let data = out.data_mut();
+        // The storage taken out and put back, so that the values can change
+        // while the indices are read, without a copy of either.
+        let shape = x.shape();
+        let taken = std::mem::replace(x, SparseMatrix::zero(shape));
+        let (indptr, indices, mut data) = taken.into_raw_storage();
+        let base = indptr[0];
         // Rows split at their boundaries: each row is weighted and normalised
         // on its own, whatever the thread count.
         let mut rows: Vec<(&mut [f64], &[u32])> = Vec::with_capacity(indptr.len() - 1);
@@ -148,7 +157,7 @@ impl TfidfVectorizer {
             }
             normalize(row, norm);
         });
-        out
+        *x = SparseMatrix::new(shape, indptr, indices, data);
     }
 
     /// The TF-IDF matrix of `docs`, with the fitted vocabulary and idf: terms
