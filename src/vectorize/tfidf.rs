@@ -593,6 +593,43 @@ mod tests {
             .collect()
     }
 
+    /// The rows of `reweight_idf(x, p)` are the sublinear counts times
+    /// `idf^p`, normalised, on the paragraphs of data/news; an empty row stays
+    /// empty, and power 1 changes nothing.
+    #[test]
+    fn reweighting_by_idf_squared_is_tf_times_idf_squared_normalised() {
+        let corpus =
+            crate::corpus::Corpus::read(&["data/news"], &Default::default()).expect("data/news");
+        let texts = corpus.texts();
+        let params = TfidfVectorizer::params()
+            .stop_words(Some(crate::analyze::StopWordList::English))
+            .sublinear_tf(true)
+            .min_df(2u64);
+        let (model, x, counts) = params.fit_transform_with_counts(&texts).unwrap();
+        let idf = model.idf().unwrap();
+        for power in [0.0, 2.0, 3.5] {
+            let y = model.reweight_idf(x.matrix(), power);
+            assert_eq!(y.indices(), x.matrix().indices());
+            for r in 0..texts.len() {
+                let c = counts.matrix().outer_view(r).unwrap();
+                let raw: Vec<f64> = c
+                    .iter()
+                    .map(|(j, &n)| (1.0 + n.ln()) * idf[j].powf(power))
+                    .collect();
+                let norm = raw.iter().map(|v| v * v).sum::<f64>().sqrt();
+                let got = y.outer_view(r).unwrap();
+                assert_eq!(got.nnz(), raw.len());
+                for (g, want) in got.data().iter().zip(&raw) {
+                    assert!((g - want / norm).abs() < 1e-12, "row {r}, power {power}");
+                }
+            }
+        }
+        assert_eq!(model.reweight_idf(x.matrix(), 1.0), *x.matrix());
+        // "in" (the Independent's first paragraph) has no terms.
+        let empty = (0..texts.len()).find(|&r| x.matrix().outer_view(r).unwrap().nnz() == 0);
+        assert!(empty.is_some());
+    }
+
     #[test]
     fn vocabulary_is_sorted_and_rows_are_unit_length() {
         let (model, x) = TfidfVectorizer::params().fit_transform(DOCS).unwrap();
