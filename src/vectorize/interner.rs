@@ -45,6 +45,30 @@ impl Interner {
         }
     }
 
+    /// Counts one occurrence of `token`, a slice of `text`, in the current
+    /// document, creating its value with `make()` on first sight. A short
+    /// token is counted in its own slot of the table (see
+    /// [`ShortTable::count`]); a long one is not counted here: its value is
+    /// returned for the caller to count.
+    #[inline]
+    pub fn count_in(&mut self, text: &str, token: &str, make: impl FnOnce() -> u32) -> Option<u32> {
+        match short_key_in(text.as_bytes(), token.as_bytes()) {
+            Some(key) => {
+                self.short.count(key, make);
+                None
+            }
+            None => Some(self.get_or_insert_long(token, |_| make())),
+        }
+    }
+
+    /// Calls `f(value, count)` for every short token counted by
+    /// [`count_in`](Self::count_in) since the last call, in order of first
+    /// occurrence, and resets their counts.
+    #[inline]
+    pub fn end_document(&mut self, f: impl FnMut(u32, u32)) {
+        self.short.end_document(f);
+    }
+
     fn get_or_insert_long(&mut self, token: &str, make: impl FnOnce(&str) -> u32) -> u32 {
         match self.long.get(token) {
             Some(&value) => value,
@@ -57,13 +81,9 @@ impl Interner {
     }
 
     /// Every string with its value, emptying the interner.
-    pub fn drain(&mut self) -> impl Iterator<Item = (String, u32)> + '_ {
+    pub fn drain(&mut self) -> impl Iterator<Item = (CompactString, u32)> + '_ {
         let short = self.short.drain().map(|(key, value)| (decode(key), value));
-        let long = self
-            .long
-            .drain()
-            .map(|(key, value)| (key.into_string(), value));
-        short.chain(long)
+        short.chain(self.long.drain())
     }
 }
 
@@ -107,9 +127,19 @@ fn short_key(token: &[u8]) -> Option<u128> {
 /// `0x80 | len`), so 0 marks an empty slot. The hash is foldhash's folded
 /// multiply with per-table random seeds; ids come from the caller in order of
 /// first sight, so nothing depends on the seeds or on the slots' order.
+///
+/// A slot also holds its key's count in the document being counted
+/// ([`count`](Self::count)): counting where the lookup already is spares a
+/// second random access, into an array of counts by id, per token (on 20
+/// Newsgroups, counting on one thread took about 7% less time).
 pub(crate) struct ShortTable {
     slots: Vec<Slot>,
     len: usize,
+    /// The slots counted in the current document, `touched[..n_touched]`, in
+    /// order of first occurrence; one entry longer than the number of keys,
+    /// for the branch-free write in [`count`](Self::count).
+    touched: Vec<u32>,
+    n_touched: usize,
     /// `64 - log2(slots.len())`: the hash's top bits pick the home slot.
     shift: u32,
     seeds: [u64; 2],
@@ -119,6 +149,8 @@ pub(crate) struct ShortTable {
 struct Slot {
     key: [u64; 2],
     value: u32,
+    /// Occurrences in the current document (the slot's padding otherwise).
+    count: u32,
 }
 
 impl Default for ShortTable {
@@ -128,6 +160,8 @@ impl Default for ShortTable {
         ShortTable {
             slots: vec![Slot::default(); 1 << 10],
             len: 0,
+            touched: vec![0; 1],
+            n_touched: 0,
             shift: 64 - 10,
             seeds: [random.hash_one(1u8) | 1, random.hash_one(2u8)],
         }
@@ -159,26 +193,83 @@ impl ShortTable {
             i = (i + 1) & mask;
         }
         let value = make();
-        self.slots[i] = Slot { key, value };
+        self.insert_at(i, key, value, 0);
+        value
+    }
+
+    /// Counts one occurrence of `key` in the current document; on first
+    /// sight its value is `make()`.
+    ///
+    /// Branch-free but for the probe: whether a key is new to a document is
+    /// unpredictable, so its slot is always written to `touched`, whose length
+    /// grows only when the count was zero.
+    #[inline]
+    fn count(&mut self, key: u128, make: impl FnOnce() -> u32) {
+        let key = [key as u64, (key >> 64) as u64];
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let slot = &mut self.slots[i];
+            if slot.key == key {
+                self.touched[self.n_touched] = i as u32;
+                self.n_touched += usize::from(slot.count == 0);
+                slot.count += 1;
+                return;
+            }
+            if slot.key == [0, 0] {
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        let value = make();
+        self.touched[self.n_touched] = i as u32;
+        self.n_touched += 1;
+        self.insert_at(i, key, value, 1);
+    }
+
+    /// See [`Interner::end_document`].
+    #[inline]
+    fn end_document(&mut self, mut f: impl FnMut(u32, u32)) {
+        for &i in &self.touched[..self.n_touched] {
+            let slot = &mut self.slots[i as usize];
+            f(slot.value, std::mem::take(&mut slot.count));
+        }
+        self.n_touched = 0;
+    }
+
+    /// Fills the empty slot `i`, growing the table when it is too full.
+    #[inline]
+    fn insert_at(&mut self, i: usize, key: [u64; 2], value: u32, count: u32) {
+        self.slots[i] = Slot { key, value, count };
         self.len += 1;
+        if self.touched.len() <= self.len {
+            self.touched.resize(2 * self.len + 1, 0);
+        }
         // Keep the load at most 5/8: linear probing stays short.
         if self.len * 8 > self.slots.len() * 5 {
             self.grow();
         }
-        value
     }
 
+    /// Doubles the table; counts move with their slots, and the slots
+    /// touched in the current document are renumbered.
+    #[cold]
     fn grow(&mut self) {
         let doubled = vec![Slot::default(); 2 * self.slots.len()];
         let old = std::mem::replace(&mut self.slots, doubled);
         self.shift -= 1;
         let mask = self.slots.len() - 1;
-        for slot in old.into_iter().filter(|s| s.key != [0, 0]) {
+        let mut moved = vec![0u32; old.len()];
+        for (o, slot) in old.iter().enumerate().filter(|(_, s)| s.key != [0, 0]) {
             let mut i = self.home(slot.key);
             while self.slots[i].key != [0, 0] {
                 i = (i + 1) & mask;
             }
-            self.slots[i] = slot;
+            self.slots[i] = *slot;
+            moved[o] = i as u32;
+        }
+        for t in &mut self.touched[..self.n_touched] {
+            *t = moved[*t as usize];
         }
     }
 
@@ -192,11 +283,11 @@ impl ShortTable {
     }
 }
 
-/// The string of a short key.
-fn decode(key: u128) -> String {
+/// The string of a short key (held inline: no allocation).
+fn decode(key: u128) -> CompactString {
     let bytes = key.to_le_bytes();
     let len = (bytes[15] & 0x7f) as usize;
-    String::from_utf8(bytes[..len].to_vec()).expect("keys hold whole UTF-8 strings")
+    CompactString::from_utf8(&bytes[..len]).expect("keys hold whole UTF-8 strings")
 }
 
 #[cfg(test)]
