@@ -350,5 +350,9 @@ fn run_as<T: Real>(args: VectorizeArgs) -> anyhow::Result<ExitCode> {
             "seconds    {seconds:.3} (reading {read_seconds:.3})"
         )?;
     }
+    // Everything is written; the process ends now. Freeing the vocabulary's
+    // strings one by one took about 3% of the command on 20 Newsgroups: let
+    // the system take the memory back at exit instead.
+    std::mem::forget(out);
     Ok(ExitCode::SUCCESS)
 }
