@@ -463,6 +463,12 @@ impl ClusterParams {
 
     /// Clusters the documents whose TF-IDF rows are `x`; `groups` says which
     /// rows are paragraphs of one text (see [`ContextParams::blend`]).
+    ///
+    /// The rows are clustered as given. `topica cluster` (and
+    /// [`crate::job::ClusterJob`]) first weights them by idf once more
+    /// ([`TfidfVectorizer::reweight_idf_in_place`](crate::vectorize::TfidfVectorizer::reweight_idf_in_place)
+    /// with [`ClusterJob::DEFAULT_IDF_POWER`](crate::job::ClusterJob::DEFAULT_IDF_POWER)):
+    /// do the same to find the command line's topics.
     pub fn fit(&self, x: &SparseMatrix<f64>, groups: &[Option<usize>]) -> Result<Clustering> {
         self.fit_marked(x, groups, &[])
     }
