@@ -164,7 +164,7 @@ impl<'a> ChunkCounter<'a> {
         ChunkCounter {
             analyzer,
             unigrams: analyzer.ngram_range().0 == 1,
-            tokens: Interner::default(),
+            tokens: Interner::for_text(bytes),
             words: Interner::default(),
             n_words: 0,
             unigram_features: Vec::new(),
