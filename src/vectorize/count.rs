@@ -11,7 +11,10 @@
 //!   so no n-gram string is built per occurrence (only once per distinct
 //!   n-gram, when the chunk is finished);
 //! - per document, counts accumulate in a dense array indexed by feature id,
-//!   with the list of features touched, so counting is O(1) per occurrence.
+//!   with the list of features touched, so counting is O(1) per occurrence;
+//!   with unigrams only and no stop words or stemming (scikit-learn's
+//!   defaults), a short token is counted in its interner slot instead, which
+//!   the lookup has just brought into the cache.
 //!
 //! When a chunk is finished, its features are sorted (on the chunk's own
 //! thread), so that vocabularies merge as sorted lists. Entries keep the ids
@@ -331,8 +334,8 @@ impl<'a> ChunkCounter<'a> {
     ///
     /// Feature strings are [`CompactString`]s: the 24 bytes of a short one
     /// hold it whole, so nearly no feature costs an allocation (on 20
-    /// Newsgroups this step took 10 to 14 ms a chunk with `String`s, most of
-    /// it allocating and later freeing about 110,000 of them).
+    /// Newsgroups, building about 110,000 `String`s took 10 to 14 ms a chunk,
+    /// and freeing those left over after the merge 3.5 ms, now under 1 ms).
     fn finish(mut self) -> ChunkCounts {
         let n = self.n_features as usize;
         let mut features = vec![CompactString::default(); n];

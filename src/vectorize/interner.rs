@@ -340,7 +340,7 @@ mod tests {
     #[test]
     fn counts_survive_the_table_growing_within_a_document() {
         // 3,000 distinct words, each twice, in one document: the table starts
-        // at 1,024 slots and doubles twice while the document is counted.
+        // at 1,024 slots and doubles three times while the document is counted.
         let words: Vec<String> = (0..3000).map(|i| format!("w{i}")).collect();
         let text = format!("{} {}", words.join(" "), words.join(" "));
         let mut interner = Interner::default();
