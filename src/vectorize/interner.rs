@@ -203,25 +203,36 @@ impl ShortTable {
         (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
     }
 
+    /// The slot of `key`: `Ok(i)` where it is, or `Err(i)`, the empty slot
+    /// where it goes.
+    #[inline]
+    fn probe(&self, key: [u64; 2]) -> Result<usize, usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let slot = &self.slots[i];
+            if slot.key == key {
+                return Ok(i);
+            }
+            if slot.key == [0, 0] {
+                return Err(i);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
     /// The value of `key`; on first sight, `make()`.
     #[inline]
     fn get_or_insert_with(&mut self, key: u128, make: impl FnOnce() -> u32) -> u32 {
         let key = [key as u64, (key >> 64) as u64];
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(key);
-        loop {
-            let slot = self.slots[i];
-            if slot.key == key {
-                return slot.value;
+        match self.probe(key) {
+            Ok(i) => self.slots[i].value,
+            Err(i) => {
+                let value = make();
+                self.insert_at(i, key, value, 0);
+                value
             }
-            if slot.key == [0, 0] {
-                break;
-            }
-            i = (i + 1) & mask;
         }
-        let value = make();
-        self.insert_at(i, key, value, 0);
-        value
     }
 
     /// Counts one occurrence of `key` in the current document; on first
@@ -233,25 +244,20 @@ impl ShortTable {
     #[inline]
     fn count(&mut self, key: u128, make: impl FnOnce() -> u32) {
         let key = [key as u64, (key >> 64) as u64];
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(key);
-        loop {
-            let slot = &mut self.slots[i];
-            if slot.key == key {
+        match self.probe(key) {
+            Ok(i) => {
+                let slot = &mut self.slots[i];
                 self.touched[self.n_touched] = i as u32;
                 self.n_touched += usize::from(slot.count == 0);
                 slot.count += 1;
-                return;
             }
-            if slot.key == [0, 0] {
-                break;
+            Err(i) => {
+                let value = make();
+                self.touched[self.n_touched] = i as u32;
+                self.n_touched += 1;
+                self.insert_at(i, key, value, 1);
             }
-            i = (i + 1) & mask;
         }
-        let value = make();
-        self.touched[self.n_touched] = i as u32;
-        self.n_touched += 1;
-        self.insert_at(i, key, value, 1);
     }
 
     /// See [`Interner::end_document`].
