@@ -141,32 +141,28 @@ impl HashingVectorizer {
     /// [`transform`](Self::transform), with values of type `T`.
     pub fn transform_as<T: Real, S: AsRef<str> + Sync>(&self, docs: &[S]) -> SparseMatrix<T> {
         let (chunks, maps) = self.count(docs);
-        assemble(
-            &chunks,
-            &maps,
-            self.params.n_features,
-            &HashingWeights {
-                binary: self.params.binary,
-            },
-            self.params.norm,
-        )
+        self.assemble(&chunks, &maps)
     }
 
     /// [`transform_as`](Self::transform_as), consuming the documents, which
     /// are freed while the matrix is built.
     pub fn transform_owned<T: Real>(&self, docs: Vec<String>) -> SparseMatrix<T> {
         let (chunks, maps) = self.count(&docs);
-        freeing(docs, || {
-            assemble(
-                &chunks,
-                &maps,
-                self.params.n_features,
-                &HashingWeights {
-                    binary: self.params.binary,
-                },
-                self.params.norm,
-            )
-        })
+        freeing(docs, || self.assemble(&chunks, &maps))
+    }
+
+    /// The matrix of counted chunks.
+    fn assemble<T: Real>(&self, chunks: &[ChunkCounts], maps: &[ColumnMap]) -> SparseMatrix<T> {
+        let weights = HashingWeights {
+            binary: self.params.binary,
+        };
+        assemble(
+            chunks,
+            maps,
+            self.params.n_features,
+            &weights,
+            self.params.norm,
+        )
     }
 
     /// Counts `docs` and hashes their features to columns.
