@@ -264,6 +264,16 @@ impl SphericalKMeansParams {
                 Rescaled::Dense(a) => self.fit(&a.view()),
             };
         }
+        // Sparse rows are also held by columns for the centroid sums and
+        // k-means++ ([`WithColumns`](crate::cluster::WithColumns)).
+        Ok(match x.with_columns() {
+            Some(x) => self.best_run(&x),
+            None => self.best_run(x),
+        })
+    }
+
+    /// The best of `n_init` runs on checked rows.
+    fn best_run<R: Rows>(&self, x: &R) -> SphericalKMeans {
         // Runs are independent and run side by side (Hartigan's moves are
         // sequential, so one run alone keeps one core busy): as many workers
         // as threads take the next run from a counter and keep their best,
@@ -295,7 +305,7 @@ impl SphericalKMeansParams {
             .into_iter()
             .reduce(|a, b| if beats(&b, &a) { b } else { a })
             .map(|(_, result)| result);
-        Ok(best.expect("n_init >= 1"))
+        best.expect("n_init >= 1")
     }
 
     /// Run number `run`: a k-means++ start from the seed's stream jumped
@@ -633,12 +643,11 @@ fn update_t<R: Rows>(x: &R, labels: &[usize], k: usize, norms: &[f64], t: &mut [
 /// `t` (feature-major) becomes the sum of each cluster's unit rows, rows
 /// added in index order (deterministic); zero rows add nothing.
 fn sums_t<R: Rows>(x: &R, labels: &[usize], k: usize, norms: &[f64], t: &mut [f64]) {
-    t.fill(0.0);
-    for (i, &l) in labels.iter().enumerate() {
-        if norms[i] > 0.0 {
-            x.add_to_column(i, 1.0 / norms[i], t, k, l);
-        }
-    }
+    let weights: Vec<f64> = norms
+        .iter()
+        .map(|&n| if n > 0.0 { 1.0 / n } else { 0.0 })
+        .collect();
+    x.sums_by_label(labels, &weights, t, k);
 }
 
 /// The squared L2 norm of each of the `k` columns of a feature-major block,
@@ -777,39 +786,17 @@ fn kmeans_plus_plus<R: Rows>(x: &R, k: usize, rng: &mut Xoshiro256Plus) -> Vec<V
     } else {
         nonzero[rng.gen_range(0..nonzero.len())]
     };
-    let dense_row = |i: usize| {
-        let mut v = vec![0.0; dim];
-        x.add_to(i, 1.0, &mut v);
-        v
-    };
-    // Squared distances from every row to each of `centres` (data rows), in
-    // one pass over the data: the centres are laid out feature-major.
+    // Squared distances from every row to each of `centres` (data rows).
     let distances_to = |centres: &[usize]| -> Vec<Vec<f64>> {
-        let m = centres.len();
-        let mut block = vec![0.0; dim * m];
-        for (t, &c) in centres.iter().enumerate() {
-            let row = dense_row(c);
-            for (j, v) in row.into_iter().enumerate() {
-                if v != 0.0 {
-                    block[j * m + t] = v;
-                }
-            }
-        }
-        let mut d = vec![0.0; n * m];
-        d.par_chunks_mut(CHUNK * m)
-            .enumerate()
-            .for_each(|(chunk, out)| {
-                let mut dots = vec![0.0; m];
-                for (o, slots) in out.chunks_mut(m).enumerate() {
-                    let j = chunk * CHUNK + o;
-                    x.dots_t(j, &block, m, &mut dots);
-                    for (t, slot) in slots.iter_mut().enumerate() {
-                        *slot = (norms[j] + norms[centres[t]] - 2.0 * dots[t]).max(0.0);
-                    }
-                }
-            });
-        (0..m)
-            .map(|t| (0..n).map(|j| d[j * m + t]).collect())
+        x.dots_with_rows(centres)
+            .into_iter()
+            .zip(centres)
+            .map(|(dots, &c)| {
+                dots.iter()
+                    .zip(&norms)
+                    .map(|(dot, norm)| (norm + norms[c] - 2.0 * dot).max(0.0))
+                    .collect()
+            })
             .collect()
     };
     let mut chosen = vec![first];
@@ -850,7 +837,8 @@ fn kmeans_plus_plus<R: Rows>(x: &R, k: usize, rng: &mut Xoshiro256Plus) -> Vec<V
     chosen
         .into_iter()
         .map(|i| {
-            let mut v = dense_row(i);
+            let mut v = vec![0.0; dim];
+            x.add_to(i, 1.0, &mut v);
             normalize(&mut v);
             v
         })

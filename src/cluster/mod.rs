@@ -14,4 +14,4 @@ pub use self::pipeline::{
     ClusterParams, Clustering, KChoice, KScore, METADATA_MAX_WORDS, Method, NInit, OutlierReason,
     Refine, Runs, is_metadata_line, select_rows,
 };
-pub use self::rows::{Rescaled, Rows};
+pub use self::rows::{Rescaled, Rows, WithColumns};

@@ -530,7 +530,11 @@ impl ClusterParams {
         }
         let blended = self.context.blend(x, groups);
         let blends = self.context.blends(groups);
-        let space = select_rows(&blended, &kept);
+        let space = if kept.len() == n {
+            blended
+        } else {
+            select_rows(&blended, &kept)
+        };
         let ks: Vec<usize> = match self.k {
             KChoice::Fixed(k) => {
                 if k > kept.len() {

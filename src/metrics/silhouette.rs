@@ -147,11 +147,6 @@ fn silhouette_samples_in_blocks<R: Rows>(
         .map(|(s, v)| s * v * v)
         .collect();
 
-    let mut members: Vec<Vec<usize>> = sizes.iter().map(|&s| Vec::with_capacity(s)).collect();
-    for (i, &c) in ids.iter().enumerate() {
-        members[c].push(i);
-    }
-
     let dim = x.dim();
     let block = (max_values / dim.max(1)).clamp(1, k);
     // Sum of distances from each row to its own cluster's other members, and
@@ -162,29 +157,18 @@ fn silhouette_samples_in_blocks<R: Rows>(
         let clusters = start..(start + block).min(k);
         let width = clusters.len();
         // The unit-row sums S_C of these clusters, feature-major (`dim x width`).
-        let sums: Vec<Vec<f64>> = clusters
-            .clone()
-            .into_par_iter()
-            .map(|c| {
-                let mut sum = vec![0.0; dim];
-                for &i in &members[c] {
-                    if inv_norms[i] > 0.0 {
-                        x.add_to(i, inv_norms[i], &mut sum);
-                    }
+        let local: Vec<usize> = ids
+            .iter()
+            .map(|&c| {
+                if clusters.contains(&c) {
+                    c - start
+                } else {
+                    usize::MAX
                 }
-                sum
             })
             .collect();
         let mut sums_t = vec![0.0; dim * width];
-        sums_t
-            .par_chunks_mut(width)
-            .enumerate()
-            .for_each(|(j, row)| {
-                for (value, sum) in row.iter_mut().zip(&sums) {
-                    *value = sum[j];
-                }
-            });
-        drop(sums);
+        x.sums_by_label(&local, &inv_norms, &mut sums_t, width);
 
         intra
             .par_chunks_mut(CHUNK)
