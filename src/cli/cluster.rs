@@ -67,7 +67,8 @@ pub struct ClusterArgs {
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub max_iter: usize,
 
-    /// Stop a k-means run when its objective improves by less than this
+    /// Stop a k-means run (its Lloyd iterations, then its passes of
+    /// Hartigan's moves) when its objective improves by less than this
     /// fraction.
     #[arg(long, default_value_t = 1e-4, value_name = "TOL")]
     pub tol: f64,

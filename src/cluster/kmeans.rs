@@ -28,9 +28,11 @@
 //!   that a row pulls its own centroid toward itself. Taking row `u` out of
 //!   cluster `a` loses `|s_a| - |s_a - u|`; adding it to `b` gains
 //!   `|s_b + u| - |s_b|`; rows are visited in index order and moved at once
-//!   when the gain is larger, until a pass moves none (at most `max_iter`
-//!   passes). Every move raises the objective; the run then ends, as every
-//!   run does, with each row assigned to its nearest final centroid.
+//!   when the gain is larger, until a pass moves none or raises the
+//!   objective by less than `tol` times its value, as Lloyd's iterations stop
+//!   (at most `max_iter` passes). Every move raises the objective; the run
+//!   then ends, as every run does, with each row assigned to its nearest
+//!   final centroid.
 //! - **Mini-batch** ([`Algorithm::MiniBatch`]): Sculley's web-scale k-means on
 //!   the sphere; each centroid moves toward the rows of a batch assigned to it
 //!   with a learning rate of one over its count, then is re-normalised; a
@@ -526,7 +528,7 @@ fn lloyd<R: Rows>(
         previous = objective;
     }
     if refine && !labels.is_empty() {
-        hartigan(x, &mut labels, k, &norms, max_iter, &mut t);
+        hartigan(x, &mut labels, k, &norms, max_iter, tol, &mut t);
         // The centroids from sums taken afresh in index order, as every
         // iteration takes them: Hartigan's sums were kept up to date move
         // by move, and their rounding would depend on the moves' order.
@@ -540,7 +542,8 @@ fn lloyd<R: Rows>(
 
 /// Hartigan's single-row moves on the sphere, from `labels`, for at most
 /// `max_passes` passes over the rows in index order (deterministic: one
-/// thread). The objective is the sum over clusters of `|s_c|`, `s_c` the sum
+/// thread), until a pass moves no row or raises the objective by `tol` times
+/// its value or less. The objective is the sum over clusters of `|s_c|`, `s_c` the sum
 /// of the cluster's unit rows. For a unit row `u` of cluster `a`, with
 /// `d_c = u . s_c` (`d_a` counts `u` itself), moving `u` to `b` changes the
 /// objective by `|s_b + u| - |s_b| - (|s_a| - |s_a - u|)`, where
@@ -551,8 +554,13 @@ fn lloyd<R: Rows>(
 /// overwritten). Returns the number of rows moved.
 ///
 /// A pass costs one assignment step on one thread: on all 20 groups of
-/// `20newsgroups_clean.jsonl` (k = 20) about 20 passes follow 27 Lloyd
-/// iterations and move 4,600 of the 18,846 posts, in about 280 ms. Tried and
+/// `20newsgroups_clean.jsonl` (k = 20, seed 0, one run) 18 passes followed
+/// 28 Lloyd iterations until none moved a row (7,553 moves); the last 7 of
+/// them raised the objective from 2,147.99 to 2,148.44 moving 276 posts, and
+/// `tol` (1e-4 of 2,148 is 0.21) now stops after the 11th, 40% of the
+/// passes' time saved. NMI over seeds 0-9, one run, stopping at `tol`
+/// against at no move: 0.506 / 0.508 (all 20 groups), 0.478 / 0.479
+/// (scikit-learn's 4-group example), 0.562 / 0.562 (Reuters R8). Tried and
 /// not kept: finding candidates in parallel against the pass's starting sums
 /// and moving them after a second look (48 passes, since a row that becomes
 /// worth moving only after others moved waits for the next pass: 360 ms);
@@ -571,6 +579,7 @@ fn hartigan<R: Rows>(
     k: usize,
     norms: &[f64],
     max_passes: usize,
+    tol: f64,
     s: &mut [f64],
 ) -> usize {
     sums_t(x, labels, k, norms, s);
@@ -582,10 +591,16 @@ fn hartigan<R: Rows>(
     }
     let mut moves = 0;
     let mut dots = vec![0.0; k];
+    let mut previous = f64::NEG_INFINITY;
     for _ in 0..max_passes {
         // Squared norms of the sums, exact at the start of every pass and
         // kept up to date by the formulas above within it.
         let mut sq = column_sq_norms(s, k);
+        let objective: f64 = sq.iter().map(|v| v.sqrt()).sum();
+        if objective - previous <= tol * objective.abs() {
+            break;
+        }
+        previous = objective;
         let mut moved = 0;
         for i in 0..labels.len() {
             let a = labels[i];
@@ -901,7 +916,7 @@ mod tests {
             let mut labels = plain.labels().to_vec();
             let before = sum_of_norms(x, &labels, k);
             let mut block = vec![0.0; x.dim() * k];
-            let moves = hartigan(x, &mut labels, k, &norms, 100, &mut block);
+            let moves = hartigan(x, &mut labels, k, &norms, 100, 0.0, &mut block);
             let after = sum_of_norms(x, &labels, k);
             moved_somewhere |= moves > 0;
             assert!(after >= before - 1e-9, "seed {seed}: {after} < {before}");
