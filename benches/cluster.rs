@@ -11,7 +11,7 @@
 //! - `kmeans`: spherical k-means, k = 20, one k-means++ start (`n_init_1`),
 //!   and the mini-batch variant (batches of 1,024);
 //! - `pipeline`: the clustering pipeline (`ClusterParams::fit`: outliers,
-//!   k-means with its defaults: 3 runs refined by Hartigan's moves,
+//!   k-means with its defaults: one run refined by Hartigan's moves,
 //!   centroids, scores), k = 20;
 //! - `silhouette`: the exact cosine silhouette of a 20-topic labelling;
 //! - `ctfidf`: c-TF-IDF of 20 topics from the raw counts;

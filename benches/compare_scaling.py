@@ -290,7 +290,7 @@ def render(r):
         "vectorize": ("Vectorizing", "`topica vectorize FILE`",
                       "`python benches/sklearn_vectorize.py FILE` (`TfidfVectorizer()`)"),
         "cluster": ("Clustering", "`topica cluster FILE --k 20` (defaults: spherical k-means "
-                    "on the sparse TF-IDF rows, 3 runs refined by Hartigan's moves)",
+                    "on the sparse TF-IDF rows, one run refined by Hartigan's moves)",
                     "`python benches/sklearn_cluster.py FILE --k 20` (the same TF-IDF, "
                     "TruncatedSVD(100), Normalizer, KMeans(20, n_init=5))"),
     }

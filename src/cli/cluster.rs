@@ -50,7 +50,7 @@ pub struct ClusterArgs {
     pub n_components: usize,
 
     /// k-means runs from different k-means++ starts; the best objective is
-    /// kept. auto: 3 when the runs end with Hartigan's moves (--refine), 10
+    /// kept. auto: 1 when the runs end with Hartigan's moves (--refine), 10
     /// otherwise; on fewer than 10,000 documents, 10,000 documents' worth
     /// (at most 100 runs).
     #[arg(long, default_value = "auto", value_name = "N|auto")]
