@@ -134,9 +134,9 @@ pub enum NInit {
     /// corpora as many as 10,000 rows' worth of work allows, up to
     /// [`NInit::SMALL_CORPUS_RUNS`] (the default). Measured (README.md,
     /// "Refinement", NMI over seeds 0-9): one refined run scores 0.506 on all
-    /// 20 groups of 20 Newsgroups, 0.562 on Reuters R8 and 0.478 on
-    /// scikit-learn's 4-group example, against 0.518, 0.569 and 0.475 for the
-    /// best of 3, which took 2.7 times as long on 20 Newsgroups; on data/news
+    /// 20 groups of 20 Newsgroups, 0.560 on Reuters R8 and 0.478 on
+    /// scikit-learn's 4-group example, against 0.522, 0.567 and 0.478 for the
+    /// best of 3, which took 1.8 times as long on 20 Newsgroups; on data/news
     /// (74 paragraphs, 30 seeds, plain runs) the ARI of the best objective
     /// rises from 0.674 with 10 runs to 0.714 with 100, and 100 runs of 74
     /// rows take milliseconds.
