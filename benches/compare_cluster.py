@@ -19,7 +19,10 @@ and clustering only, so the ratio flatters scikit-learn):
    n_init=5), against `topica cluster --k 20` with its defaults (`--n-init
    auto`: one run ending with Hartigan's moves, as scikit-learn's own KMeans
    makes one k-means++ run by default) and with `--n-init 3` (the best of
-   three such runs, to show what more runs buy).
+   three such runs, to show what more runs buy). scikit-learn also runs the
+   same pipeline as a whole command (benches/sklearn_cluster.py, a new
+   Python process each seed), which the issue's 10x target is measured
+   against.
 
 Scores treat topica's outliers (topic -1) as one more cluster, so that
 putting documents aside is never free.
@@ -161,6 +164,7 @@ def newsgroups(topica, data, out_dir, categories, k, name, sk_vectorizer, n_init
     truth = [d["label"] for d in docs]
     texts = [d["text"] for d in docs]
     rows = {"topica": [], "topica_n_init_3": [], "sklearn": []}
+    command_seconds = []
     for seed in SEEDS:
         for who, extra in [("topica", []), ("topica_n_init_3", ["--n-init", "3"])]:
             seconds, topics = run_topica(
@@ -176,7 +180,18 @@ def newsgroups(topica, data, out_dir, categories, k, name, sk_vectorizer, n_init
         rows["sklearn"].append(
             (v_measure_score(truth, km.labels_), adjusted_rand_score(truth, km.labels_), seconds)
         )
-    return {"workload": name, "documents": len(docs), **summarise(rows, "v_measure", "ari")}
+        if name == "all20":
+            # The same pipeline as a whole command (starting Python, importing
+            # scikit-learn, reading the file), as the issue's target has it.
+            start = time.perf_counter()
+            subprocess.run([sys.executable, os.path.join(HERE, "sklearn_cluster.py"), path,
+                            "--k", str(k), "--seed", str(seed), "--n-init", str(n_init)],
+                           check=True, stdout=subprocess.DEVNULL)
+            command_seconds.append(time.perf_counter() - start)
+    out = {"workload": name, "documents": len(docs), **summarise(rows, "v_measure", "ari")}
+    if command_seconds:
+        out["sklearn_command_seconds_median"] = statistics.median(command_seconds)
+    return out
 
 
 def summarise(rows, *scores):
@@ -221,8 +236,9 @@ def markdown(results, command):
         f"load average (1 min) at the end {load:.2f}. {seeds_text}; scores are means over the seeds, "
         "times are medians. topica's time is the whole command (reading, vectorizing, clustering, "
         "naming, writing the assignments) on every core; scikit-learn's is in process "
-        "(vectorizing and clustering only) on one core for vectorizing and every core for KMeans. "
-        "topica's outliers (topic -1) count as one more cluster in every score.",
+        "(vectorizing and clustering only) on one core for vectorizing and every core for KMeans, "
+        "and on all 20 groups also as a whole command (`benches/sklearn_cluster.py`: starting "
+        "Python, reading, vectorizing, clustering; the targets below). topica's outliers (topic -1) count as one more cluster in every score.",
         "",
         "| workload | score | topica | scikit-learn | topica time | scikit-learn time | time ratio |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -271,10 +287,20 @@ def markdown(results, command):
         nmi = r["topica"]["v_measure"]["mean"]
         targets.append((f"all 20 groups: NMI at least 0.45 ({n_seeds} seeds)",
                         f"{nmi:.3f} (scikit-learn {r['sklearn']['v_measure']['mean']:.3f})", nmi >= 0.45))
-        ratio = r["sklearn"]["seconds_median"] / r["topica"]["seconds_median"]
-        ratio3 = r["sklearn"]["seconds_median"] / r["topica_n_init_3"]["seconds_median"]
-        targets.append(("10 times faster than scikit-learn (all 20 groups, whole command vs in process)",
-                        f"{ratio:.1f}x with the defaults (one refined run), {ratio3:.1f}x with --n-init 3", ratio >= 10))
+        t, t3 = r["topica"]["seconds_median"], r["topica_n_init_3"]["seconds_median"]
+        inproc = r["sklearn"]["seconds_median"]
+        command = r.get("sklearn_command_seconds_median")
+        if command is not None:
+            ratio = command / t
+            targets.append(("end to end 10 times faster than the same scikit-learn pipeline as a whole "
+                            "command (all 20 groups, `benches/sklearn_cluster.py`)",
+                            f"{ratio:.1f}x ({t:.2f} s against {command:.2f} s) with the defaults "
+                            f"(one refined run), {command / t3:.1f}x with --n-init 3; against "
+                            f"scikit-learn in process ({inproc:.2f} s) {inproc / t:.1f}x", ratio >= 10))
+        else:
+            targets.append(("10 times faster than scikit-learn (all 20 groups, whole command vs in process)",
+                            f"{inproc / t:.1f}x with the defaults (one refined run), "
+                            f"{inproc / t3:.1f}x with --n-init 3", inproc / t >= 10))
     if targets:
         out += ["", "### Targets of issue 3", "", "| target | measured | met? |", "| --- | --- | --- |"]
         out += [f"| {t} | {m} | {'met' if ok else '**not met**'} |" for t, m, ok in targets]
