@@ -4,7 +4,8 @@
 Measures, for each workload, quality against the known labels and wall time,
 for topica (the release binary, whole command: reading, vectorizing,
 clustering, naming, writing) and for scikit-learn (in process: vectorizing
-and clustering only, so the ratio flatters scikit-learn):
+and clustering only, so the ratio flatters scikit-learn; on all 20 groups
+also as a whole command):
 
 1. news: the 74 paragraphs of data/news, k = 4, adjusted Rand index on the
    topical paragraphs (the hand labels of data/news-labels.csv, `noise` left

@@ -69,7 +69,8 @@ pub struct ClusterArgs {
 
     /// Stop a k-means run (its Lloyd iterations, then its passes of
     /// Hartigan's moves) when its objective improves by less than this
-    /// fraction.
+    /// fraction. Refined runs leave Lloyd's iterations for the moves once
+    /// one improves it by less than 1% (or TOL, when larger).
     #[arg(long, default_value_t = 1e-4, value_name = "TOL")]
     pub tol: f64,
 
