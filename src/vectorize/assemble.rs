@@ -91,6 +91,20 @@ pub(crate) fn assemble<T: Real>(
     weighting: &impl Weighting<T>,
     norm: Option<Norm>,
 ) -> SparseMatrix<T> {
+    assemble_with_counts(chunks, maps, n_columns, weighting, norm, false).0
+}
+
+/// [`assemble`], and with `counts` also the matrix of raw counts of the same
+/// entries (`weighting` must keep every count: the two share their indices),
+/// from one pass: each row is sorted once for both.
+pub(crate) fn assemble_with_counts<T: Real>(
+    chunks: &[ChunkCounts],
+    maps: &[ColumnMap],
+    n_columns: usize,
+    weighting: &impl Weighting<T>,
+    norm: Option<Norm>,
+    counts: bool,
+) -> (SparseMatrix<T>, Option<SparseMatrix<f64>>) {
     let targets: Vec<Targets> = chunks
         .par_iter()
         .zip(maps)
@@ -134,37 +148,99 @@ pub(crate) fn assemble<T: Real>(
     let nnz = *indptr.last().expect("indptr starts with 0");
     let mut indices = vec![0u32; nnz];
     let mut data = vec![T::zero(); nnz];
+    let mut raw = vec![0.0f64; if counts { nnz } else { 0 }];
 
     // Pass 2: fill each chunk's slice of the arrays.
     let mut slices = Vec::with_capacity(chunks.len());
-    let (mut rest_indices, mut rest_data) = (&mut indices[..], &mut data[..]);
+    let (mut rest_indices, mut rest_data, mut rest_raw) =
+        (&mut indices[..], &mut data[..], &mut raw[..]);
     for sizes in &row_sizes {
         let len: usize = sizes.iter().sum();
         let (i, ri) = rest_indices.split_at_mut(len);
         let (v, rv) = rest_data.split_at_mut(len);
-        slices.push((i, v));
-        (rest_indices, rest_data) = (ri, rv);
+        let (c, rc) = rest_raw.split_at_mut(if counts { len } else { 0 });
+        slices.push((i, v, c));
+        (rest_indices, rest_data, rest_raw) = (ri, rv, rc);
     }
     chunks
         .par_iter()
         .zip(&targets)
         .zip(slices)
-        .for_each(|((chunk, t), (indices, data))| {
-            let mut keys = Vec::new();
-            let mut at = 0;
-            for d in 0..chunk.n_documents() {
-                let start = at;
-                for_each_value(chunk, t, d, &mut keys, |column, count| {
-                    if weighting.keeps(count) {
-                        indices[at] = column;
-                        data[at] = weighting.weight(count, weighting.factor(column));
-                        at += 1;
-                    }
-                });
-                normalize(&mut data[start..at], norm);
+        .for_each(|((chunk, t), (indices, data, raw))| {
+            let out = Out {
+                indices,
+                data,
+                raw,
+                at: 0,
+            };
+            if counts {
+                fill::<true, T>(chunk, t, out, weighting, norm);
+            } else {
+                fill::<false, T>(chunk, t, out, weighting, norm);
             }
         });
-    SparseMatrix::new((n_documents, n_columns), indptr, indices, data)
+    let shape = (n_documents, n_columns);
+    let raw = counts.then(|| SparseMatrix::new(shape, indptr.clone(), indices.clone(), raw));
+    (SparseMatrix::new(shape, indptr, indices, data), raw)
+}
+
+/// Fills a chunk's rows into `out`, in column order, each normalised;
+/// `COUNTS`: the raw counts too.
+fn fill<const COUNTS: bool, T: Real>(
+    chunk: &ChunkCounts,
+    t: &Targets,
+    mut out: Out<'_, T>,
+    weighting: &impl Weighting<T>,
+    norm: Option<Norm>,
+) {
+    let mut keys = Vec::new();
+    for d in 0..chunk.n_documents() {
+        let start = out.at;
+        if t.negative.is_none() {
+            // Without signs no two kept features of a chunk share a column:
+            // each count rides in its sort key, beside its column (on 20
+            // Newsgroups, 2% fewer instructions for `fit_transform` than
+            // sorting positions and looking the entries up again).
+            keys.clear();
+            keys.extend(chunk.document(d).iter().filter_map(|e| {
+                let column = t.columns[e.feature as usize];
+                (column != NONE).then(|| u64::from(column) << 32 | u64::from(e.count))
+            }));
+            keys.sort_unstable();
+            for &key in &keys {
+                out.put::<COUNTS>(weighting, (key >> 32) as u32, i64::from(key as u32));
+            }
+        } else {
+            for_each_value(chunk, t, d, &mut keys, |column, count| {
+                out.put::<COUNTS>(weighting, column, count)
+            });
+        }
+        normalize(&mut out.data[start..out.at], norm);
+    }
+}
+
+/// A chunk's slices of the output arrays, filled from `at` on.
+struct Out<'a, T> {
+    indices: &'a mut [u32],
+    data: &'a mut [T],
+    /// Raw counts, when asked for (else empty).
+    raw: &'a mut [f64],
+    at: usize,
+}
+
+impl<T: Real> Out<'_, T> {
+    /// Stores `count` occurrences in `column`, when `weighting` keeps them.
+    #[inline]
+    fn put<const COUNTS: bool>(&mut self, weighting: &impl Weighting<T>, column: u32, count: i64) {
+        if weighting.keeps(count) {
+            self.indices[self.at] = column;
+            self.data[self.at] = weighting.weight(count, weighting.factor(column));
+            if COUNTS {
+                self.raw[self.at] = count as f64;
+            }
+            self.at += 1;
+        }
+    }
 }
 
 /// Runs `build` (assembling a matrix from counted texts) while `texts`, no

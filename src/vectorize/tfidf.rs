@@ -22,7 +22,7 @@ use std::sync::Arc;
 use compact_str::CompactString;
 use rayon::prelude::*;
 
-use super::assemble::{ColumnMap, Weighting, assemble, freeing, normalize};
+use super::assemble::{ColumnMap, Weighting, assemble, assemble_with_counts, freeing, normalize};
 use super::matrix::SparseMatrix;
 use std::cmp::Ordering;
 
@@ -278,8 +278,17 @@ impl TfidfParams {
         docs: &[S],
     ) -> Result<(TfidfVectorizer, DocTermMatrix<f64>, DocTermMatrix<f64>)> {
         let (model, chunks, maps) = self.fit_counts(docs)?;
-        let matrix = model.assemble(&chunks, &maps);
-        let counts = assemble(&chunks, &maps, model.vocabulary.len(), &RawCounts, None);
+        let weights = TfidfWeights::<f64>::new(&model);
+        let (matrix, counts) = assemble_with_counts(
+            &chunks,
+            &maps,
+            model.vocabulary.len(),
+            &weights,
+            model.params.norm,
+            true,
+        );
+        let counts = counts.expect("counts were asked for");
+        let matrix = DocTermMatrix::new(matrix, Arc::clone(&model.vocabulary));
         let counts = DocTermMatrix::new(counts, Arc::clone(&model.vocabulary));
         Ok((model, matrix, counts))
     }
@@ -510,26 +519,6 @@ fn merge_vocabularies(chunks: &mut [ChunkCounts]) -> (Vec<CompactString>, Vec<Ve
 }
 
 /// TF-IDF weights in `T`.
-/// Raw counts: every value is its count.
-struct RawCounts;
-
-impl<T: Real> Weighting<T> for RawCounts {
-    #[inline]
-    fn keeps(&self, _count: i64) -> bool {
-        true
-    }
-
-    #[inline]
-    fn factor(&self, _column: u32) -> T {
-        T::one()
-    }
-
-    #[inline]
-    fn weight(&self, count: i64, _factor: T) -> T {
-        T::from_i64(count).expect("a count fits a float")
-    }
-}
-
 struct TfidfWeights<'a, T: Real> {
     binary: bool,
     sublinear: bool,
