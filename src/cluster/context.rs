@@ -121,15 +121,7 @@ impl ContextParams {
             // below, without taking the rows apart (the same values to the
             // bit, in a tenth of the time on 20 Newsgroups).
             let mut out = x.clone();
-            let indptr: Vec<usize> = out.indptr().raw_storage().to_vec();
-            let data = out.data_mut();
-            for w in indptr.windows(2) {
-                let row = &mut data[w[0] - indptr[0]..w[1] - indptr[0]];
-                let norm = l2_norm(row);
-                if norm > 0.0 {
-                    row.iter_mut().for_each(|v| *v /= norm);
-                }
-            }
+            normalize_rows(&mut out);
             return out;
         }
         let window = if self.is_active() { self.window } else { 0 };
@@ -204,5 +196,19 @@ impl ContextParams {
             indptr.push(indices.len());
         }
         SparseMatrix::new((n, x.cols()), indptr, indices, data)
+    }
+}
+
+/// Every row of `x` divided by its L2 norm (empty rows stay empty): what
+/// [`ContextParams::blend`] gives when no row has a neighbour to take in.
+pub(crate) fn normalize_rows(x: &mut SparseMatrix<f64>) {
+    let indptr: Vec<usize> = x.indptr().raw_storage().to_vec();
+    let data = x.data_mut();
+    for w in indptr.windows(2) {
+        let row = &mut data[w[0] - indptr[0]..w[1] - indptr[0]];
+        let norm = l2_norm(row);
+        if norm > 0.0 {
+            row.iter_mut().for_each(|v| *v /= norm);
+        }
     }
 }

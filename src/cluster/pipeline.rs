@@ -531,12 +531,24 @@ impl ClusterParams {
                  no stop words, or --keep-metadata-lines)"
             )));
         }
-        let blended = self.context.blend(x, groups);
         let blends = self.context.blends(groups);
-        let space = if kept.len() == n {
-            blended
+        let space = if blends {
+            let blended = self.context.blend(x, groups);
+            if kept.len() == n {
+                blended
+            } else {
+                select_rows(&blended, &kept)
+            }
         } else {
-            select_rows(&blended, &kept)
+            // No row takes in a neighbour: the kept rows, normalised (what
+            // blending gives then), copied once rather than twice.
+            let mut rows = if kept.len() == n {
+                x.clone()
+            } else {
+                select_rows(x, &kept)
+            };
+            super::context::normalize_rows(&mut rows);
+            rows
         };
         let ks: Vec<usize> = match self.k {
             KChoice::Fixed(k) => {
@@ -891,8 +903,12 @@ impl Clustering {
 pub fn select_rows(x: &SparseMatrix<f64>, keep: &[usize]) -> SparseMatrix<f64> {
     let mut indptr = Vec::with_capacity(keep.len() + 1);
     indptr.push(0usize);
-    let mut indices = Vec::new();
-    let mut data = Vec::new();
+    let nnz: usize = keep
+        .iter()
+        .map(|&i| x.indptr().outer_inds_sz(i).len())
+        .sum();
+    let mut indices = Vec::with_capacity(nnz);
+    let mut data = Vec::with_capacity(nnz);
     for &i in keep {
         let row = x.outer_view(i).expect("row in range");
         indices.extend_from_slice(row.indices());
