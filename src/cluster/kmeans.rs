@@ -602,7 +602,13 @@ fn lloyd<R: Rows>(
 /// README.md's "Refinement" (0.440 / 0.453 / 0.618 against 0.440 / 0.453 /
 /// 0.618, measured before idf weighting and with the restarts of seed `s`
 /// started from seeds `s + r`), and the whole command 37% slower (rows read
-/// out of order).
+/// out of order); computing a block's dot products ahead, in parallel,
+/// against the sums as the block starts (exact until a row of the block
+/// moves, the same moves to the bit; 2026-12-03): the passes move one row in
+/// every 5 (first pass) to 130 (eleventh), so only the last five could use
+/// blocks (16 to 64 rows, half the spacing of the last pass's moves), and
+/// the passes took no less time (all 20 groups, 8 interleaved runs on a
+/// loaded machine: medians 318 ms against 300 ms without it).
 fn hartigan<R: Rows>(
     x: &R,
     labels: &mut [usize],
