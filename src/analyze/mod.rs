@@ -338,6 +338,12 @@ impl Analyzer {
         self.stop_words.is_some() || self.stemmer.is_some()
     }
 
+    /// Whether tokens are stemmed (two tokens may then make one word).
+    #[inline]
+    pub(crate) fn stems(&self) -> bool {
+        self.stemmer.is_some()
+    }
+
     /// The character n-grams of `text` (char and char_wb analyzers).
     pub(crate) fn char_features(&self, text: &str, buf: &mut String, sink: impl FnMut(&str)) {
         let text = self.preprocess(text, buf);

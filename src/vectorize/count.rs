@@ -134,9 +134,12 @@ struct ChunkCounter<'a> {
     unigrams: bool,
     /// Tokens -> word ids, or [`NONE`] for stop words.
     tokens: Interner,
-    /// Words after stemming -> word ids (only with stop words or stemming;
-    /// otherwise tokens are words).
+    /// Words after stemming -> word ids (only when some tokens may make the
+    /// same word: with stemming, or with stop words and n-grams; otherwise
+    /// tokens are words, and a stop word's token maps to [`NONE`]).
     words: Interner,
+    /// Whether `words` is used.
+    words_interned: bool,
     n_words: u32,
     /// Word id -> feature id of the word as a unigram ([`NONE`] until seen).
     unigram_features: Vec<u32>,
@@ -169,6 +172,8 @@ impl<'a> ChunkCounter<'a> {
             unigrams: analyzer.ngram_range().0 == 1,
             tokens: Interner::for_text(bytes),
             words: Interner::default(),
+            words_interned: analyzer.stems()
+                || (analyzer.filters_tokens() && analyzer.ngram_range() != (1, 1)),
             n_words: 0,
             unigram_features: Vec::new(),
             short_grams: HashMap::new(),
@@ -229,7 +234,23 @@ impl<'a> ChunkCounter<'a> {
             // With unigrams only, a word's id is its feature id: count at once.
             let only_unigrams = analyzer.ngram_range() == (1, 1);
             let doc = &mut self.doc;
-            if analyzer.filters_tokens() {
+            if analyzer.filters_tokens() && !self.words_interned {
+                // Stop words only, unigrams: a token is its word, or nothing.
+                // Short ones are counted in the interner's slots (a stop
+                // word's slot holds NONE, and its count is dropped at the end
+                // of the document), long ones here.
+                analyzer.tokenize(&text, |token| {
+                    let make = || match analyzer.filter_token(token) {
+                        None => NONE,
+                        Some(_) => new_word(),
+                    };
+                    if let Some(word) = tokens.count_in(&text, token, make) {
+                        if word != NONE {
+                            doc.bump(word);
+                        }
+                    }
+                });
+            } else if analyzer.filters_tokens() {
                 analyzer.tokenize(&text, |token| {
                     let word = tokens.get_or_insert_in(&text, token, |token| {
                         match analyzer.filter_token(token) {
@@ -315,8 +336,10 @@ impl<'a> ChunkCounter<'a> {
         }
         let (df, entries) = (&mut self.out.df, &mut self.out.entries);
         self.tokens.end_document(|feature, count| {
-            df[feature as usize] += 1;
-            entries.push(Entry { feature, count });
+            if feature != NONE {
+                df[feature as usize] += 1;
+                entries.push(Entry { feature, count });
+            }
         });
         for &feature in &self.doc.touched[..self.doc.n_touched] {
             let f = feature as usize;
@@ -341,7 +364,7 @@ impl<'a> ChunkCounter<'a> {
         let mut features = vec![CompactString::default(); n];
         if self.n_words > 0 {
             let mut words = vec![CompactString::default(); self.n_words as usize];
-            let table = if self.analyzer.filters_tokens() {
+            let table = if self.words_interned {
                 &mut self.words
             } else {
                 &mut self.tokens
@@ -510,6 +533,8 @@ mod tests {
         "Grok images, Grok images and more Grok images: a b c d e f",
         "the the the",
         "Ofcom has our full backing to take enforcement action",
+        // Tokens over 15 bytes are interned apart from the short ones.
+        "the internationalisation of internationalisation, again and again",
     ];
 
     #[test]
@@ -526,6 +551,21 @@ mod tests {
                 .stop_words(Some(StopWordList::English))
                 .stem(Some(Language::English))
                 .ngram_range(1, 2)
+                .build()
+                .unwrap(),
+            // Stop words alone: unigrams are counted in the token table's
+            // slots; with n-grams, words are interned apart.
+            Analyzer::params()
+                .stop_words(Some(StopWordList::English))
+                .build()
+                .unwrap(),
+            Analyzer::params()
+                .stop_words(Some(StopWordList::English))
+                .ngram_range(1, 2)
+                .build()
+                .unwrap(),
+            Analyzer::params()
+                .stem(Some(Language::English))
                 .build()
                 .unwrap(),
             Analyzer::params()
