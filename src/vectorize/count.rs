@@ -12,9 +12,9 @@
 //!   n-gram, when the chunk is finished);
 //! - per document, counts accumulate in a dense array indexed by feature id,
 //!   with the list of features touched, so counting is O(1) per occurrence;
-//!   with unigrams only and no stop words or stemming (scikit-learn's
-//!   defaults), a short token is counted in its interner slot instead, which
-//!   the lookup has just brought into the cache.
+//!   with unigrams only and no stemming (scikit-learn's defaults, or
+//!   `topica cluster`'s English stop words), a short token is counted in its
+//!   interner slot instead, which the lookup has just brought into the cache.
 //!
 //! When a chunk is finished, its features are sorted (on the chunk's own
 //! thread), so that vocabularies merge as sorted lists. Entries keep the ids
