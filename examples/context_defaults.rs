@@ -126,7 +126,7 @@ fn newsgroups_articles() -> anyhow::Result<Set> {
     ];
     let path = reference_file("20newsgroups_clean.jsonl")?;
     let corpus = Corpus::read(&[path], &ReadOptions::default())?;
-    let mut posts: Vec<(String, String)> = corpus
+    let posts: Vec<(String, String)> = corpus
         .documents
         .iter()
         .filter_map(|d| {
@@ -135,31 +135,49 @@ fn newsgroups_articles() -> anyhow::Result<Set> {
                 .then(|| (d.text.clone(), label))
         })
         .collect();
-    posts.shuffle(&mut rand_xoshiro::Xoshiro256Plus::seed_from_u64(0));
+    Ok(articles("20ng-articles", posts, 4, 2, |text| {
+        text.split("\n\n").collect()
+    }))
+}
+
+/// `stories` (text, label) shuffled (seed 0) and joined three at a time into
+/// articles, each story cut into paragraphs by `paragraphs`.
+fn articles(
+    name: &'static str,
+    mut stories: Vec<(String, String)>,
+    k: usize,
+    seeds: u64,
+    paragraphs: impl Fn(&str) -> Vec<&str>,
+) -> Set {
+    stories.shuffle(&mut rand_xoshiro::Xoshiro256Plus::seed_from_u64(0));
     let (mut texts, mut groups, mut labels) = (Vec::new(), Vec::new(), Vec::new());
-    for (a, article) in posts.chunks(3).enumerate() {
+    for (a, article) in stories.chunks(3).enumerate() {
         for (text, label) in article {
-            for p in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+            for p in paragraphs(text)
+                .into_iter()
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
                 texts.push(p.to_string());
                 groups.push(Some(a));
                 labels.push(label.clone());
             }
         }
     }
-    Ok(Set {
-        name: "20ng-articles",
+    Set {
+        name,
         texts,
         groups,
         labels,
-        k: 4,
-        seeds: 2,
-    })
+        k,
+        seeds,
+    }
 }
 
 fn reuters_articles() -> anyhow::Result<Set> {
     let path = reference_file("reuters21578.jsonl")?;
     let corpus = Corpus::read(&[path], &ReadOptions::default())?;
-    let mut stories: Vec<(String, String)> = corpus
+    let stories: Vec<(String, String)> = corpus
         .documents
         .iter()
         .filter(|d| d.fields.get("subset").and_then(|s| s.as_str()) == Some("R8"))
@@ -168,27 +186,10 @@ fn reuters_articles() -> anyhow::Result<Set> {
             Some((d.text.clone(), label))
         })
         .collect();
-    stories.shuffle(&mut rand_xoshiro::Xoshiro256Plus::seed_from_u64(0));
-    let (mut texts, mut groups, mut labels) = (Vec::new(), Vec::new(), Vec::new());
-    for (a, article) in stories.chunks(3).enumerate() {
-        for (text, label) in article {
-            // The headline, then the body's paragraphs (indented by 4 spaces).
-            let paragraphs = text.split("\n\n").flat_map(|p| p.split("\n    "));
-            for p in paragraphs.map(str::trim).filter(|p| !p.is_empty()) {
-                texts.push(p.to_string());
-                groups.push(Some(a));
-                labels.push(label.clone());
-            }
-        }
-    }
-    Ok(Set {
-        name: "reuters-r8-articles",
-        texts,
-        groups,
-        labels,
-        k: 8,
-        seeds: 5,
-    })
+    // The headline, then the body's paragraphs (indented by 4 spaces).
+    Ok(articles("reuters-r8-articles", stories, 8, 5, |text| {
+        text.split("\n\n").flat_map(|p| p.split("\n    ")).collect()
+    }))
 }
 
 fn main() -> anyhow::Result<()> {
