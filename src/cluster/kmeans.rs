@@ -932,8 +932,8 @@ mod tests {
         sums.iter().map(|s| l2_norm(s)).sum()
     }
 
-    #[test]
-    fn hartigan_raises_the_objective_to_a_point_no_single_move_improves() {
+    /// The TF-IDF rows of data/news, with English stop words.
+    fn news_tfidf() -> crate::vectorize::DocTermMatrix {
         use crate::corpus::{Corpus, ReadOptions};
         use crate::vectorize::TfidfVectorizer;
         let corpus = Corpus::read(&["data/news"], &ReadOptions::default()).unwrap();
@@ -941,6 +941,12 @@ mod tests {
             .stop_words(Some(crate::analyze::StopWordList::English))
             .fit_transform(&corpus.texts())
             .unwrap();
+        x
+    }
+
+    #[test]
+    fn hartigan_raises_the_objective_to_a_point_no_single_move_improves() {
+        let x = news_tfidf();
         let x = x.matrix();
         let k = 4;
         let n = x.n_rows();
@@ -998,13 +1004,7 @@ mod tests {
 
     #[test]
     fn refined_runs_leave_lloyds_iterations_at_the_handover() {
-        use crate::corpus::{Corpus, ReadOptions};
-        use crate::vectorize::TfidfVectorizer;
-        let corpus = Corpus::read(&["data/news"], &ReadOptions::default()).unwrap();
-        let (_, x) = TfidfVectorizer::params()
-            .stop_words(Some(crate::analyze::StopWordList::English))
-            .fit_transform(&corpus.texts())
-            .unwrap();
+        let x = news_tfidf();
         let x = x.matrix();
         let mut fewer = 0;
         for seed in 0..10 {
