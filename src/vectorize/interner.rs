@@ -39,20 +39,6 @@ impl Interner {
 }
 
 impl Interner {
-    /// The value of `token`, a slice of `text`; on first sight, `make(token)`.
-    #[inline]
-    pub fn get_or_insert_in(
-        &mut self,
-        text: &str,
-        token: &str,
-        make: impl FnOnce(&str) -> u32,
-    ) -> u32 {
-        match short_key_in(text.as_bytes(), token.as_bytes()) {
-            Some(key) => self.short.get_or_insert_with(key, || make(token)),
-            None => self.get_or_insert_long(token, make),
-        }
-    }
-
     /// The value of `word`; on first sight, `make(word)`.
     #[inline]
     pub fn get_or_insert(&mut self, word: &str, make: impl FnOnce(&str) -> u32) -> u32 {
@@ -62,19 +48,59 @@ impl Interner {
         }
     }
 
-    /// Counts one occurrence of `token`, a slice of `text`, in the current
-    /// document, creating its value with `make()` on first sight. A short
-    /// token is counted in its own slot of the table (see
-    /// [`ShortTable::count`]); a long one is not counted here: its value is
-    /// returned for the caller to count.
+    /// Prepares the lookup of `token`, a slice of `text`: computes its key
+    /// and hash, and asks the CPU to bring its home slot into the cache.
+    /// Looking tokens up a few tokens after preparing them
+    /// ([`count_ahead`](Self::count_ahead),
+    /// [`get_or_insert_ahead`](Self::get_or_insert_ahead)) overlaps the
+    /// cache misses of rare tokens with the work on those in between.
     #[inline]
-    pub fn count_in(&mut self, text: &str, token: &str, make: impl FnOnce() -> u32) -> Option<u32> {
+    pub fn ahead(&self, text: &str, token: &str) -> Ahead {
         match short_key_in(text.as_bytes(), token.as_bytes()) {
             Some(key) => {
-                self.short.count(key, make);
-                None
+                let key = [key as u64, (key >> 64) as u64];
+                let hash = self.short.hash(key);
+                self.short.prefetch(hash);
+                Ahead { key, hash }
             }
-            None => Some(self.get_or_insert_long(token, |_| make())),
+            None => Ahead::default(),
+        }
+    }
+
+    /// Counts one occurrence of `token` (prepared as `ahead` by
+    /// [`ahead`](Self::ahead)) in the current document, creating its value
+    /// with `make()` on first sight. A short token is counted in its own slot
+    /// of the table (see [`ShortTable::count`]); a long one is not counted
+    /// here: its value is returned for the caller to count.
+    #[inline]
+    pub fn count_ahead(
+        &mut self,
+        ahead: Ahead,
+        token: &str,
+        make: impl FnOnce() -> u32,
+    ) -> Option<u32> {
+        if ahead.key == [0, 0] {
+            Some(self.get_or_insert_long(token, |_| make()))
+        } else {
+            self.short.count(ahead.key, ahead.hash, make);
+            None
+        }
+    }
+
+    /// The value of `token` (prepared as `ahead` by [`ahead`](Self::ahead));
+    /// on first sight, `make(token)`.
+    #[inline]
+    pub fn get_or_insert_ahead(
+        &mut self,
+        ahead: Ahead,
+        token: &str,
+        make: impl FnOnce(&str) -> u32,
+    ) -> u32 {
+        if ahead.key == [0, 0] {
+            self.get_or_insert_long(token, make)
+        } else {
+            self.short
+                .get_or_insert_hashed(ahead.key, ahead.hash, || make(token))
         }
     }
 
@@ -104,6 +130,26 @@ impl Interner {
     }
 }
 
+/// A token prepared for lookup by [`Interner::ahead`]: its short key
+/// (`[0, 0]` for a long token, which no short key equals) and the key's hash.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Ahead {
+    key: [u64; 2],
+    hash: u64,
+}
+
+/// Hints the CPU to load the cache line holding `p` (a no-op off x86_64).
+#[inline]
+fn prefetch(p: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint: it never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// The key of `token`, a slice of `text`, read with one 16-byte load when the
 /// text has 16 bytes from the token's start.
 #[inline]
@@ -112,7 +158,11 @@ fn short_key_in(text: &[u8], token: &[u8]) -> Option<u128> {
     if len > SHORT {
         return None;
     }
-    let offset = token.as_ptr() as usize - text.as_ptr() as usize;
+    let offset = (token.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    debug_assert!(
+        offset + len <= text.len(),
+        "the token is a slice of the text"
+    );
     let raw = match text.get(offset..offset + 16) {
         Some(window) => u128::from_le_bytes(window.try_into().expect("16 bytes")),
         None => return short_key(token),
@@ -196,19 +246,37 @@ impl ShortTable {
         }
     }
 
+    /// The hash of `key`, whose top bits pick its home slot (so it stays
+    /// valid when the table grows).
     #[inline]
-    fn home(&self, [lo, hi]: [u64; 2]) -> usize {
+    fn hash(&self, [lo, hi]: [u64; 2]) -> u64 {
         let full = u128::from(lo ^ self.seeds[0]) * u128::from(hi ^ self.seeds[1]);
         let hash = (full as u64) ^ ((full >> 64) as u64);
-        (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+        hash.wrapping_mul(0x9E37_79B9_7F4A_7C15)
     }
 
-    /// The slot of `key`: `Ok(i)` where it is, or `Err(i)`, the empty slot
-    /// where it goes.
     #[inline]
-    fn probe(&self, key: [u64; 2]) -> Result<usize, usize> {
+    fn home(&self, key: [u64; 2]) -> usize {
+        (self.hash(key) >> self.shift) as usize
+    }
+
+    /// Asks the CPU to bring the home slot of the key with `hash` into its
+    /// cache (a hint only: nothing is read).
+    #[inline]
+    fn prefetch(&self, hash: u64) {
+        let i = (hash >> self.shift) as usize;
+        let slot = self.slots[i..].as_ptr().cast::<u8>();
+        prefetch(slot);
+        // A 24-byte slot may straddle two cache lines.
+        prefetch(slot.wrapping_add(std::mem::size_of::<Slot>() - 1));
+    }
+
+    /// The slot of `key`, whose hash is `hash`: `Ok(i)` where it is, or
+    /// `Err(i)`, the empty slot where it goes.
+    #[inline]
+    fn probe_hashed(&self, key: [u64; 2], hash: u64) -> Result<usize, usize> {
         let mask = self.slots.len() - 1;
-        let mut i = self.home(key);
+        let mut i = (hash >> self.shift) as usize;
         loop {
             let slot = &self.slots[i];
             if slot.key == key {
@@ -225,7 +293,19 @@ impl ShortTable {
     #[inline]
     fn get_or_insert_with(&mut self, key: u128, make: impl FnOnce() -> u32) -> u32 {
         let key = [key as u64, (key >> 64) as u64];
-        match self.probe(key) {
+        self.get_or_insert_hashed(key, self.hash(key), make)
+    }
+
+    /// [`get_or_insert_with`](Self::get_or_insert_with), with `key`'s hash
+    /// already computed.
+    #[inline]
+    fn get_or_insert_hashed(
+        &mut self,
+        key: [u64; 2],
+        hash: u64,
+        make: impl FnOnce() -> u32,
+    ) -> u32 {
+        match self.probe_hashed(key, hash) {
             Ok(i) => self.slots[i].value,
             Err(i) => {
                 let value = make();
@@ -242,9 +322,8 @@ impl ShortTable {
     /// unpredictable, so its slot is always written to `touched`, whose length
     /// grows only when the count was zero.
     #[inline]
-    fn count(&mut self, key: u128, make: impl FnOnce() -> u32) {
-        let key = [key as u64, (key >> 64) as u64];
-        match self.probe(key) {
+    fn count(&mut self, key: [u64; 2], hash: u64, make: impl FnOnce() -> u32) {
+        match self.probe_hashed(key, hash) {
             Ok(i) => {
                 let slot = &mut self.slots[i];
                 self.touched[self.n_touched] = i as u32;
@@ -352,7 +431,8 @@ mod tests {
         let mut interner = Interner::default();
         let mut next = 0;
         for token in text.split(' ') {
-            let long = interner.count_in(&text, token, || {
+            let ahead = interner.ahead(&text, token);
+            let long = interner.count_ahead(ahead, token, || {
                 next += 1;
                 next - 1
             });
@@ -362,14 +442,48 @@ mod tests {
         interner.end_document(|value, count| counted.push((value, count)));
         assert_eq!(counted, (0..3000).map(|v| (v, 2)).collect::<Vec<_>>());
         // The counts were reset: a second document counts from zero.
-        interner.count_in(&text, "w7", || unreachable!());
+        let w7 = text.split(' ').nth(7).expect("3,000 words");
+        interner.count_ahead(interner.ahead(&text, w7), w7, || unreachable!());
         let mut second = Vec::new();
         interner.end_document(|value, count| second.push((value, count)));
         assert_eq!(second, [(7, 1)]);
         // A long token is handed back to the caller, not counted.
         let long = "a_token_longer_than_fifteen_bytes";
-        assert_eq!(interner.count_in(long, long, || 3000), Some(3000));
+        let ahead = interner.ahead(long, long);
+        assert_eq!(interner.count_ahead(ahead, long, || 3000), Some(3000));
         interner.end_document(|_, _| panic!("long tokens are the caller's to count"));
+    }
+
+    #[test]
+    fn tokens_prepared_before_the_table_grows_are_found_after() {
+        // Every token is prepared before any is looked up, so most lookups
+        // come after the table has doubled (1,024 slots to 8,192): the hash
+        // kept from preparing must still lead to the right slot.
+        let words: Vec<String> = (0..3000).map(|i| format!("w{i}")).collect();
+        let text = format!("{} {}", words.join(" "), words.join(" "));
+        let mut interner = Interner::default();
+        let prepared: Vec<(&str, Ahead)> = text
+            .split(' ')
+            .map(|token| (token, interner.ahead(&text, token)))
+            .collect();
+        let mut next = 0;
+        let ids: Vec<u32> = prepared
+            .iter()
+            .map(|&(token, ahead)| {
+                interner.get_or_insert_ahead(ahead, token, |_| {
+                    next += 1;
+                    next - 1
+                })
+            })
+            .collect();
+        let expected: Vec<u32> = (0..3000).chain(0..3000).collect();
+        assert_eq!(ids, expected);
+        for &(token, ahead) in &prepared {
+            interner.count_ahead(ahead, token, || unreachable!("every token is known"));
+        }
+        let mut counted = Vec::new();
+        interner.end_document(|value, count| counted.push((value, count)));
+        assert_eq!(counted, (0..3000).map(|v| (v, 2)).collect::<Vec<_>>());
     }
 
     #[test]
@@ -379,7 +493,8 @@ mod tests {
         let mut ids = Vec::new();
         let mut next = 0;
         for token in text.split(' ') {
-            ids.push(interner.get_or_insert_in(text, token, |_| {
+            let ahead = interner.ahead(text, token);
+            ids.push(interner.get_or_insert_ahead(ahead, token, |_| {
                 next += 1;
                 next - 1
             }));

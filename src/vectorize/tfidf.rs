@@ -353,13 +353,13 @@ impl TfidfParams {
                 (fixed.clone(), columns, df)
             }
             None => {
-                let (terms, global) = merge_vocabularies(&mut chunks);
+                let (terms, global, df) = merge_vocabularies(&mut chunks);
                 if terms.is_empty() {
                     return Err(Error::Fit(
                         "empty vocabulary: the documents contain no terms (perhaps only stop words)".into(),
                     ));
                 }
-                self.prune(&chunks, &global, terms, n_documents)?
+                self.prune(&chunks, &global, terms, df, n_documents)?
             }
         };
         // Each chunk's feature strings (about 100,000 on 20 Newsgroups) are
@@ -386,24 +386,19 @@ impl TfidfParams {
         ))
     }
 
-    /// Applies `min_df`, `max_df` and `max_features` to the merged vocabulary:
-    /// returns the kept terms, each chunk's local-feature -> column map and
+    /// Applies `min_df`, `max_df` and `max_features` to the merged vocabulary
+    /// (`terms`, with their document frequencies `df`): returns the kept terms, each chunk's local-feature -> column map and
     /// the kept terms' document frequencies.
     fn prune(
         &self,
         chunks: &[ChunkCounts],
         global: &[Vec<u32>],
         terms: Vec<CompactString>,
+        df: Vec<u64>,
         n_documents: usize,
     ) -> Result<Columns> {
         let (low, high) = self.df_bounds(n_documents)?;
         let n_terms = terms.len();
-        let mut df = vec![0u64; n_terms];
-        for (chunk, map) in chunks.iter().zip(global) {
-            for (local, &g) in map.iter().enumerate() {
-                df[g as usize] += u64::from(chunk.df[local]);
-            }
-        }
         let mut keep: Vec<bool> = df
             .iter()
             .map(|&d| d as f64 >= low && d as f64 <= high)
@@ -471,15 +466,18 @@ fn total_counts(chunks: &[ChunkCounts], global: &[Vec<u32>], n_terms: usize) -> 
 
 /// Merges the chunks' sorted feature lists into one sorted vocabulary
 /// (Python's `sorted()`: code-point order, which is byte order in UTF-8).
-/// Returns the terms and, per chunk, each local feature's index among them,
-/// which grows with the local id. Moves the strings out of the chunks.
-fn merge_vocabularies(chunks: &mut [ChunkCounts]) -> (Vec<CompactString>, Vec<Vec<u32>>) {
+/// Returns the terms, per chunk each local feature's index among them (which
+/// grows with the local id), and each term's document frequency, summed as
+/// it is merged. Moves the strings out of the chunks.
+fn merge_vocabularies(chunks: &mut [ChunkCounts]) -> (Vec<CompactString>, Vec<Vec<u32>>, Vec<u64>) {
     let mut maps: Vec<Vec<u32>> = chunks
         .iter()
         .map(|c| vec![NONE; c.features.len()])
         .collect();
     let mut heads = vec![0usize; chunks.len()];
-    let mut terms = Vec::with_capacity(chunks.iter().map(|c| c.features.len()).max().unwrap_or(0));
+    let capacity = chunks.iter().map(|c| c.features.len()).max().unwrap_or(0);
+    let mut terms = Vec::with_capacity(capacity);
+    let mut df = Vec::with_capacity(capacity);
     loop {
         // The chunk whose next feature sorts first.
         let mut first: Option<usize> = None;
@@ -502,6 +500,7 @@ fn merge_vocabularies(chunks: &mut [ChunkCounts]) -> (Vec<CompactString>, Vec<Ve
         let id = terms.len() as u32;
         let (h0, key0) = (heads[c0], chunks[c0].order_keys[heads[c0]]);
         let term = std::mem::take(&mut chunks[c0].features[h0]);
+        let mut term_df = u64::from(chunks[c0].df[h0]);
         maps[c0][h0] = id;
         heads[c0] += 1;
         for (c, chunk) in chunks.iter_mut().enumerate() {
@@ -510,12 +509,14 @@ fn merge_vocabularies(chunks: &mut [ChunkCounts]) -> (Vec<CompactString>, Vec<Ve
                 && compare_keyed((&chunk.features[h], chunk.order_keys[h]), (&term, key0)).is_eq()
             {
                 maps[c][h] = id;
+                term_df += u64::from(chunk.df[h]);
                 heads[c] += 1;
             }
         }
         terms.push(term);
+        df.push(term_df);
     }
-    (terms, maps)
+    (terms, maps, df)
 }
 
 /// TF-IDF weights in `T`.
