@@ -17,10 +17,11 @@ cargo, hyperfine and GNU time (/usr/bin/time). It measures, in this order:
      stemming the default pattern's matches); the faster of the two is the one
      compared with;
    - the Rust side: the executable of `cargo bench --bench vectorize_peers`
-     (built with `--no-run`, run with `--bench` and `TOPICA_PEER_RUNS=1`),
-     which times topica's `fit_transform` with defaults and with English
-     stemming (on every core and on one thread, after an untimed warm-up) and
-     linfa-preprocessing's `TfIdfVectorizer` fit + transform.
+     (built with `--no-run`, run with `--bench`, `TOPICA_PEER_RUNS=5` and
+     `TOPICA_PEER_LINFA_RUNS=1`), which times topica's `fit_transform` with
+     defaults and with English stemming (on every core and on one thread, an
+     untimed warm-up then five runs) and linfa-preprocessing's
+     `TfIdfVectorizer` fit + transform (one run).
    Interleaving the rounds lets both sides share the machine's slow and fast
    spells, which on a shared virtual machine last minutes.
 2. Whole commands, timed by hyperfine (one warm-up, max(5, N) runs):
@@ -78,6 +79,14 @@ TARGET_RSS = 0.5  # topica's peak RSS over scikit-learn's, whole process
 # on a 2-core machine of this project's kind (the data's README.md).
 SKLEARN_DEFAULT_SHAPE = (173_762, 2_952_534)
 SKLEARN_REFERENCE_S = 3.56
+
+# topica's in-process runs per round (after its warm-up): a run takes a tenth
+# of a second, so a single one per round is at the mercy of a moment's noise
+# on a shared machine (two runs of this script at one commit, a single run per
+# round, gave medians of 0.156 s and 0.165 s, with rounds from 0.115 s to
+# 0.208 s); five cost under a second a round. scikit-learn's runs take seconds
+# each and stay one a round, as do linfa's.
+TOPICA_RUNS_PER_ROUND = 5
 
 
 def log(message):
@@ -157,9 +166,11 @@ def time_sklearn(make, texts):
     return seconds, shape
 
 
-def run_peers(exe, data, runs):
-    """The measurements `vectorize_peers --bench` prints, by name."""
-    env = {**os.environ, "TOPICA_DATA_DIR": str(data), "TOPICA_PEER_RUNS": str(runs)}
+def run_peers(exe, data, runs, linfa_runs):
+    """The measurements `vectorize_peers --bench` prints, by name: topica's
+    `runs` times each, linfa's `linfa_runs` times."""
+    env = {**os.environ, "TOPICA_DATA_DIR": str(data), "TOPICA_PEER_RUNS": str(runs),
+           "TOPICA_PEER_LINFA_RUNS": str(linfa_runs)}
     proc = subprocess.run([exe, "--bench"], env=env, cwd=REPO, text=True,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if proc.returncode != 0:
@@ -197,12 +208,14 @@ def in_process(corpus, data, runs):
             seconds, (n_terms, nnz) = time_sklearn(make, texts)
             sklearn[key]["runs"].append(seconds)
             sklearn[key] |= {"n_terms": n_terms, "nnz": nnz}
-        for name, m in run_peers(exe, data, 1).items():
+        peers = run_peers(exe, data, TOPICA_RUNS_PER_ROUND, 1)
+        for name, m in peers.items():
             rust.setdefault(name, {"name": name, "runs": []})["runs"] += m["runs"]
             rust[name] |= {"n_terms": m["n_terms"], "nnz": m["nnz"]}
         log(f"round {round_ + 1}/{runs}: " + ", ".join(
             [f"scikit-learn {k} {v['runs'][-1]:.3f} s" for k, v in sklearn.items()]
-            + [f"{k} {v['runs'][-1]:.3f} s" for k, v in rust.items()]))
+            + [f"{k} {m['median_s']:.3f} s (median of {len(m['runs'])})"
+               for k, m in peers.items()]))
     for m in (*sklearn.values(), *rust.values()):
         m["median_s"] = statistics.median(m["runs"])
     got = (sklearn["default"]["n_terms"], sklearn["default"]["nnz"])
@@ -368,7 +381,8 @@ def render(r):
         "command (`topica vectorize` prints its reading time beside the total).")
     add("")
     add(f"### In process: `fit_transform` of the texts in memory "
-        f"({n} interleaved round{'s' if n != 1 else ''} of one run each)")
+        f"({n} interleaved round{'s' if n != 1 else ''}, each of one run of scikit-learn's "
+        f"and linfa's and {TOPICA_RUNS_PER_ROUND} of topica's)")
     add("")
     add("| operation | peer | topica | peer's time | topica is faster by |")
     add("| --- | --- | --- | --- | --- |")
@@ -431,7 +445,9 @@ def render(r):
     add("")
     add("- The Rust figures come from `cargo bench --bench vectorize_peers` "
         "(`benches/vectorize_peers.rs`), run once a round between scikit-learn's runs "
-        "(topica's after an untimed warm-up); the kernels' own criterion benchmarks "
+        f"(topica's: an untimed warm-up, then {TOPICA_RUNS_PER_ROUND} runs, a tenth of a "
+        "second each, so that one moment's noise does not decide a round; every median "
+        "is over all runs of all rounds); the kernels' own criterion benchmarks "
         "(tokenizing, fit, transform, fit_transform) are `cargo bench --bench vectorize`.")
     add("- scikit-learn has no stemmer: its stemming rows plug PyStemmer's "
         "`Stemmer.Stemmer(\"english\").stemWords` into `TfidfVectorizer`, in both ways it "

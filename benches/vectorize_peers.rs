@@ -15,12 +15,13 @@
 //! - `linfa_tfidf_fit_transform_default`: linfa-preprocessing 0.8's
 //!   `TfIdfVectorizer::default()`, `fit` then `transform`.
 //!
-//! Each is run `TOPICA_PEER_RUNS` times (default 7), after one untimed warm-up
-//! run for topica's (a run takes a fraction of a second; linfa's take seconds
-//! and have none), and printed as one JSON object a line on standard output:
+//! Each is run `TOPICA_PEER_RUNS` times (default 7; linfa's
+//! `TOPICA_PEER_LINFA_RUNS` times, by default as many), after one untimed
+//! warm-up run for topica's (a run takes a fraction of a second; linfa's take
+//! seconds and have none), and printed as one JSON object a line on standard output:
 //! `{"name": ..., "median_s": ..., "runs": [...], "nnz": ..., "n_terms": ...}`.
 //! Progress goes to standard error. `benches/compare_vectorize.py` runs this
-//! with `TOPICA_PEER_RUNS=1` once a round, between scikit-learn's runs, and
+//! with `TOPICA_PEER_RUNS=5 TOPICA_PEER_LINFA_RUNS=1` once a round, between scikit-learn's runs, and
 //! puts the figures in BENCHMARKS.md.
 //!
 //! The only argument looked at is `--bench`, which `cargo bench` passes: without
@@ -48,6 +49,26 @@ use topica::vectorize::{TfidfParams, TfidfVectorizer};
 
 /// The environment variable giving the number of runs of each measurement.
 const RUNS_VAR: &str = "TOPICA_PEER_RUNS";
+
+/// The environment variable giving the number of runs of linfa's measurement
+/// (by default `TOPICA_PEER_RUNS`): one of linfa's runs takes as long as
+/// forty of topica's.
+const LINFA_RUNS_VAR: &str = "TOPICA_PEER_LINFA_RUNS";
+
+/// The number of runs the environment variable `var` asks for, or `default`;
+/// exits with status 2 on a value that is not a number of runs.
+fn runs_from(var: &str, default: usize) -> usize {
+    match std::env::var(var) {
+        Ok(s) => match s.trim().parse::<usize>() {
+            Ok(n) if n >= 1 => n,
+            _ => {
+                eprintln!("vectorize_peers: {var}={s:?} is not a number of runs (>= 1)");
+                std::process::exit(2);
+            }
+        },
+        Err(_) => default,
+    }
+}
 
 /// scikit-learn 1.9.1's `TfidfVectorizer()` on all of 20 Newsgroups.
 const DEFAULT_TERMS: usize = 173_762;
@@ -136,16 +157,8 @@ fn main() {
         eprintln!("vectorize_peers: measures only under `cargo bench --bench vectorize_peers`");
         return;
     }
-    let runs = match std::env::var(RUNS_VAR) {
-        Ok(s) => match s.trim().parse::<usize>() {
-            Ok(n) if n >= 1 => n,
-            _ => {
-                eprintln!("vectorize_peers: {RUNS_VAR}={s:?} is not a number of runs (>= 1)");
-                std::process::exit(2);
-            }
-        },
-        Err(_) => 7,
-    };
+    let runs = runs_from(RUNS_VAR, 7);
+    let linfa_runs = runs_from(LINFA_RUNS_VAR, runs);
     let path = match reference_file("20newsgroups.jsonl") {
         Ok(path) => path,
         Err(e) => {
@@ -188,7 +201,7 @@ fn main() {
     let owned: Array1<String> = texts.iter().map(|t| t.to_string()).collect();
     drop(texts);
     drop(corpus);
-    measure("linfa_tfidf_fit_transform_default", 0, runs, || {
+    measure("linfa_tfidf_fit_transform_default", 0, linfa_runs, || {
         let fitted = LinfaTfIdf::default().fit(&owned).expect("linfa fits");
         let x = fitted.transform(&owned).expect("linfa transforms");
         assert_eq!(x.rows(), owned.len());
