@@ -181,6 +181,26 @@ impl<'t> Lookahead<'t> {
     }
 }
 
+/// Calls `look_up(tokens, (token, prepared))` for every token of `text`
+/// (preprocessed), in order, each [`LOOKAHEAD`] tokens after preparing it
+/// with [`Interner::ahead`] (the last ones at the end of the text).
+#[inline(always)]
+fn tokenize_ahead<'t>(
+    analyzer: &Analyzer,
+    text: &'t str,
+    tokens: &mut Interner,
+    mut look_up: impl FnMut(&mut Interner, (&'t str, Ahead)),
+) {
+    let mut ahead = Lookahead::new();
+    analyzer.tokenize(text, |token| {
+        let prepared = tokens.ahead(text, token);
+        if let Some(due) = ahead.push((token, prepared)) {
+            look_up(tokens, due);
+        }
+    });
+    ahead.drain(|due| look_up(tokens, due));
+}
+
 /// Counts the documents of one chunk.
 struct ChunkCounter<'a> {
     analyzer: &'a Analyzer,
@@ -290,13 +310,12 @@ impl<'a> ChunkCounter<'a> {
             let doc = &mut self.doc;
             // Every path looks a token up `LOOKAHEAD` tokens after preparing
             // it (see `Lookahead`), in the order of the text.
-            let mut ahead = Lookahead::new();
             if analyzer.filters_tokens() && !self.words_interned {
                 // Stop words only, unigrams: a token is its word, or nothing.
                 // Short ones are counted in the interner's slots (a stop
                 // word's slot holds NONE, and its count is dropped at the end
                 // of the document), long ones here.
-                let mut look_up = |tokens: &mut Interner, (token, prepared)| {
+                let look_up = |tokens: &mut Interner, (token, prepared): (&str, Ahead)| {
                     let make = || match analyzer.filter_token(token) {
                         None => NONE,
                         Some(_) => new_word(),
@@ -307,15 +326,9 @@ impl<'a> ChunkCounter<'a> {
                         }
                     }
                 };
-                analyzer.tokenize(&text, |token| {
-                    let prepared = tokens.ahead(&text, token);
-                    if let Some(due) = ahead.push((token, prepared)) {
-                        look_up(tokens, due);
-                    }
-                });
-                ahead.drain(|due| look_up(tokens, due));
+                tokenize_ahead(analyzer, &text, tokens, look_up);
             } else if analyzer.filters_tokens() {
-                let mut look_up = |tokens: &mut Interner, (token, prepared)| {
+                let look_up = |tokens: &mut Interner, (token, prepared): (&str, Ahead)| {
                     let word = tokens.get_or_insert_ahead(prepared, token, |token| match analyzer
                         .filter_token(token)
                     {
@@ -330,39 +343,21 @@ impl<'a> ChunkCounter<'a> {
                         }
                     }
                 };
-                analyzer.tokenize(&text, |token| {
-                    let prepared = tokens.ahead(&text, token);
-                    if let Some(due) = ahead.push((token, prepared)) {
-                        look_up(tokens, due);
-                    }
-                });
-                ahead.drain(|due| look_up(tokens, due));
+                tokenize_ahead(analyzer, &text, tokens, look_up);
             } else if only_unigrams {
                 // A word is its feature: short ones are counted in the
                 // interner's slots, long ones here.
-                let mut look_up = |tokens: &mut Interner, (token, prepared)| {
+                let look_up = |tokens: &mut Interner, (token, prepared): (&str, Ahead)| {
                     if let Some(word) = tokens.count_ahead(prepared, token, &mut new_word) {
                         doc.bump(word);
                     }
                 };
-                analyzer.tokenize(&text, |token| {
-                    let prepared = tokens.ahead(&text, token);
-                    if let Some(due) = ahead.push((token, prepared)) {
-                        look_up(tokens, due);
-                    }
-                });
-                ahead.drain(|due| look_up(tokens, due));
+                tokenize_ahead(analyzer, &text, tokens, look_up);
             } else {
-                let mut look_up = |tokens: &mut Interner, (token, prepared)| {
+                let look_up = |tokens: &mut Interner, (token, prepared): (&str, Ahead)| {
                     doc_words.push(tokens.get_or_insert_ahead(prepared, token, |_| new_word()));
                 };
-                analyzer.tokenize(&text, |token| {
-                    let prepared = tokens.ahead(&text, token);
-                    if let Some(due) = ahead.push((token, prepared)) {
-                        look_up(tokens, due);
-                    }
-                });
-                ahead.drain(|due| look_up(tokens, due));
+                tokenize_ahead(analyzer, &text, tokens, look_up);
             }
         }
         self.buf = buf;
