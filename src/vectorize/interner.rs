@@ -105,7 +105,7 @@ impl Interner {
     }
 
     /// Calls `f(value, count)` for every short token counted by
-    /// [`count_in`](Self::count_in) since the last call, in order of first
+    /// [`count_ahead`](Self::count_ahead) since the last call, in order of first
     /// occurrence, and resets their counts.
     #[inline]
     pub fn end_document(&mut self, f: impl FnMut(u32, u32)) {
