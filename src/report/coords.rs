@@ -181,7 +181,7 @@ impl CoordsParams {
 /// 1. **LSA space.** The rows given (`topica cluster` gives its clustering
 ///    space: the TF-IDF rows, paragraphs of plain text blended with their
 ///    context as the clustering saw them) are reduced by
-///    [`TruncatedSvd`](crate::reduce::TruncatedSvd) to `n_components`
+///    [`TruncatedSvd`] to `n_components`
 ///    dimensions (the job's `--n-components`, default 100, capped below the
 ///    number of documents with terms and of terms, as `lsa-kmeans` caps it),
 ///    fitted on the rows with terms and seeded with the job's seed; every row

@@ -127,7 +127,7 @@ impl HierarchicalParams {
     ///
     /// Up to `max_direct` rows, the tree is built on all of them from their
     /// condensed distance matrix ([`condensed_distances`](super::condensed_distances),
-    /// then [`linkage_matrix`](super::linkage_matrix)): the result is
+    /// then [`linkage_matrix`]): the result is
     /// scipy's. Above, the rows are first grouped into `micro_clusters`
     /// micro-clusters (see the module's "Large inputs").
     ///
