@@ -454,8 +454,10 @@ impl<'a> ChunkCounter<'a> {
             };
             if self.short_grams.is_empty() && self.long_grams.is_empty() {
                 let unigram_features = &self.unigram_features;
+                // A stop word's token has the id NONE; a word that is no
+                // unigram feature (ngram_range from 2), the feature NONE.
                 named.extend(table.drain().filter_map(|(word, id)| {
-                    let feature = *unigram_features.get(id as usize)?;
+                    let feature = *unigram_features.get(id as usize).filter(|_| id != NONE)?;
                     (feature != NONE).then_some((word, feature))
                 }));
             } else {
@@ -529,19 +531,12 @@ impl<'a> ChunkCounter<'a> {
 /// Sorts each run of equal keys of `order` (sorted by key; each key beside
 /// its string's position in `named`) by [`compare_keyed`] on the strings.
 fn sort_ties(order: &mut [(u128, u32)], named: &[(CompactString, u32)]) {
-    let mut start = 0;
-    while start < order.len() {
-        let key = order[start].0;
-        let mut end = start + 1;
-        while end < order.len() && order[end].0 == key {
-            end += 1;
-        }
-        if end - start > 1 {
-            order[start..end].sort_unstable_by(|&(key_a, a), &(key_b, b)| {
+    for run in order.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            run.sort_unstable_by(|&(key_a, a), &(key_b, b)| {
                 compare_keyed((&named[a as usize].0, key_a), (&named[b as usize].0, key_b))
             });
         }
-        start = end;
     }
 }
 

@@ -387,8 +387,9 @@ impl TfidfParams {
     }
 
     /// Applies `min_df`, `max_df` and `max_features` to the merged vocabulary
-    /// (`terms`, with their document frequencies `df`): returns the kept terms, each chunk's local-feature -> column map and
-    /// the kept terms' document frequencies.
+    /// (`terms`, with their document frequencies `df`): returns the kept
+    /// terms, each chunk's local-feature -> column map and the kept terms'
+    /// document frequencies.
     fn prune(
         &self,
         chunks: &[ChunkCounts],
