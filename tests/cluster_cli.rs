@@ -318,10 +318,72 @@ fn k_auto_reports_the_silhouette_of_every_k_tried() {
                 .total_cmp(&b["silhouette"].as_f64().unwrap())
         })
         .unwrap();
-    assert_eq!(
-        r["topics"].as_array().unwrap().len() as i64,
-        best["k"].as_i64().unwrap()
-    );
+    let k = best["k"].as_i64().unwrap();
+    assert_eq!(r["topics"].as_array().unwrap().len() as i64, k);
+    // The k are compared in a reduction of the clustering space, but the
+    // clustering kept, and the silhouette reported with it, are those of a
+    // run with that k fixed: the silhouette in the clustering space.
+    let fixed_out = dir.path().join("fixed.json");
+    let k_arg = k.to_string();
+    let f = run(["cluster", NEWS, "--k", &k_arg, "-o", &arg(&fixed_out), "-q"]);
+    assert_eq!(f.code, Some(0), "{}", f.stderr);
+    let fixed: Value = serde_json::from_str(&fs::read_to_string(&fixed_out).unwrap()).unwrap();
+    let topics = |r: &Value| -> Vec<i64> {
+        let docs = r["documents"].as_array().unwrap();
+        docs.iter().map(|d| d["topic"].as_i64().unwrap()).collect()
+    };
+    assert_eq!(topics(&r), topics(&fixed));
+    assert_eq!(r["silhouette"], fixed["silhouette"]);
+    assert_ne!(r["silhouette"], best["silhouette"]);
+}
+
+/// On scikit-learn's 4-group example of 20 Newsgroups, `--k auto` with its
+/// default range finds about as many topics as the groups, where the
+/// silhouette in the clustering space itself grows with k and picked 10
+/// (`K_SELECTION_COMPONENTS`).
+#[test]
+fn k_auto_finds_about_four_topics_in_the_four_group_example() {
+    let Some(path) = topica::corpus::reference_file("20newsgroups_clean.jsonl")
+        .map_err(|e| eprintln!("skipped: {e}"))
+        .ok()
+    else {
+        return;
+    };
+    let groups = [
+        "alt.atheism",
+        "talk.religion.misc",
+        "comp.graphics",
+        "sci.space",
+    ];
+    let mut jsonl = String::new();
+    for line in fs::read_to_string(path).unwrap().lines() {
+        let post: Value = serde_json::from_str(line).unwrap();
+        if groups.contains(&post["label"].as_str().unwrap()) {
+            jsonl.push_str(line);
+            jsonl.push('\n');
+        }
+    }
+    let dir = tmp();
+    let input = dir.path().join("example.jsonl");
+    fs::write(&input, jsonl).unwrap();
+    let out = dir.path().join("r.json");
+    let r = run([
+        "cluster",
+        &arg(&input),
+        "--label-field",
+        "label",
+        "-o",
+        &arg(&out),
+        "-q",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let r: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(r["corpus"]["documents"], 3387);
+    assert_eq!(r["k_selection"].as_array().unwrap().len(), 9);
+    let k = r["topics"].as_array().unwrap().len();
+    assert!((3..=5).contains(&k), "k = {k}");
+    let v = r["metrics"]["v_measure"].as_f64().unwrap();
+    assert!(v > 0.45, "V-measure {v}");
 }
 
 #[test]

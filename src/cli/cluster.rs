@@ -22,7 +22,7 @@ pub struct ClusterArgs {
     pub input: InputArgs,
 
     /// Number of topics, or `auto` to try --k-range and keep the best
-    /// silhouette (cosine).
+    /// silhouette (cosine), compared in a 30-dimension LSA reduction.
     #[arg(long, default_value = "auto", value_name = "N|auto")]
     pub k: String,
 

@@ -11,7 +11,7 @@ mod rows;
 pub use self::context::ContextParams;
 pub use self::kmeans::{Algorithm, SphericalKMeans, SphericalKMeansParams};
 pub use self::pipeline::{
-    ClusterParams, Clustering, KChoice, KScore, METADATA_MAX_WORDS, Method, NInit, OutlierReason,
-    Refine, Runs, is_metadata_line, select_rows,
+    ClusterParams, Clustering, K_SELECTION_COMPONENTS, KChoice, KScore, METADATA_MAX_WORDS, Method,
+    NInit, OutlierReason, Refine, Runs, is_metadata_line, select_rows,
 };
 pub use self::rows::{Rescaled, Rows, WithColumns};
