@@ -580,8 +580,9 @@ impl ClusterParams {
                 (min..=max).collect()
             }
         };
-        // Where `--k auto` compares the k it tries (see K_SELECTION_COMPONENTS).
-        let selection = if ks.len() > 1 {
+        // Where `--k auto` compares the k it tries (see K_SELECTION_COMPONENTS);
+        // a dendrogram cut at a distance compares none.
+        let selection = if ks.len() > 1 && self.distance_threshold.is_none() {
             let n_components = lsa_components(K_SELECTION_COMPONENTS, space.rows(), space.cols());
             let (_, mut z) = TruncatedSvd::params(n_components)
                 .seed(self.seed)
