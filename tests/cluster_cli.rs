@@ -292,49 +292,65 @@ fn every_method_runs_and_hierarchical_exports_a_dendrogram() {
 #[test]
 fn k_auto_reports_the_silhouette_of_every_k_tried() {
     let dir = tmp();
-    let out = dir.path().join("r.json");
-    let r = run([
-        "cluster",
-        NEWS,
-        "--k",
-        "auto",
-        "--k-range",
-        "2,6",
-        "-o",
-        &arg(&out),
-        "-q",
-    ]);
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
-    let r: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
-    let scores = r["k_selection"].as_array().unwrap();
-    let ks: Vec<i64> = scores.iter().map(|s| s["k"].as_i64().unwrap()).collect();
-    assert_eq!(ks, [2, 3, 4, 5, 6]);
-    let best = scores
-        .iter()
-        .max_by(|a, b| {
-            a["silhouette"]
-                .as_f64()
-                .unwrap()
-                .total_cmp(&b["silhouette"].as_f64().unwrap())
-        })
-        .unwrap();
-    let k = best["k"].as_i64().unwrap();
-    assert_eq!(r["topics"].as_array().unwrap().len() as i64, k);
-    // The k are compared in a reduction of the clustering space, but the
-    // clustering kept, and the silhouette reported with it, are those of a
-    // run with that k fixed: the silhouette in the clustering space.
-    let fixed_out = dir.path().join("fixed.json");
-    let k_arg = k.to_string();
-    let f = run(["cluster", NEWS, "--k", &k_arg, "-o", &arg(&fixed_out), "-q"]);
-    assert_eq!(f.code, Some(0), "{}", f.stderr);
-    let fixed: Value = serde_json::from_str(&fs::read_to_string(&fixed_out).unwrap()).unwrap();
-    let topics = |r: &Value| -> Vec<i64> {
-        let docs = r["documents"].as_array().unwrap();
-        docs.iter().map(|d| d["topic"].as_i64().unwrap()).collect()
-    };
-    assert_eq!(topics(&r), topics(&fixed));
-    assert_eq!(r["silhouette"], fixed["silhouette"]);
-    assert_ne!(r["silhouette"], best["silhouette"]);
+    // lsa-kmeans compares its k in its own reduction's leading dimensions,
+    // k-means in an SVD of its sparse rows: the same promises for both.
+    for method in ["kmeans", "lsa-kmeans"] {
+        let out = dir.path().join(format!("{method}.json"));
+        let r = run([
+            "cluster",
+            NEWS,
+            "--method",
+            method,
+            "--k",
+            "auto",
+            "--k-range",
+            "2,6",
+            "-o",
+            &arg(&out),
+            "-q",
+        ]);
+        assert_eq!(r.code, Some(0), "{method}: {}", r.stderr);
+        let r: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+        let scores = r["k_selection"].as_array().unwrap();
+        let ks: Vec<i64> = scores.iter().map(|s| s["k"].as_i64().unwrap()).collect();
+        assert_eq!(ks, [2, 3, 4, 5, 6], "{method}");
+        let best = scores
+            .iter()
+            .max_by(|a, b| {
+                a["silhouette"]
+                    .as_f64()
+                    .unwrap()
+                    .total_cmp(&b["silhouette"].as_f64().unwrap())
+            })
+            .unwrap();
+        let k = best["k"].as_i64().unwrap();
+        assert_eq!(r["topics"].as_array().unwrap().len() as i64, k, "{method}");
+        // The k are compared in a reduction of the clustering space, but the
+        // clustering kept, and the silhouette reported with it, are those of
+        // a run with that k fixed: the silhouette in the clustering space.
+        let fixed_out = dir.path().join(format!("{method}-fixed.json"));
+        let k_arg = k.to_string();
+        let f = run([
+            "cluster",
+            NEWS,
+            "--method",
+            method,
+            "--k",
+            &k_arg,
+            "-o",
+            &arg(&fixed_out),
+            "-q",
+        ]);
+        assert_eq!(f.code, Some(0), "{method}: {}", f.stderr);
+        let fixed: Value = serde_json::from_str(&fs::read_to_string(&fixed_out).unwrap()).unwrap();
+        let topics = |r: &Value| -> Vec<i64> {
+            let docs = r["documents"].as_array().unwrap();
+            docs.iter().map(|d| d["topic"].as_i64().unwrap()).collect()
+        };
+        assert_eq!(topics(&r), topics(&fixed), "{method}");
+        assert_eq!(r["silhouette"], fixed["silhouette"], "{method}");
+        assert_ne!(r["silhouette"], best["silhouette"], "{method}");
+    }
 }
 
 /// On scikit-learn's 4-group example of 20 Newsgroups, `--k auto` with its
