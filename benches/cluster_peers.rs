@@ -96,7 +96,7 @@ use rand_xoshiro::Xoshiro256Plus;
 use serde_json::{Value, json};
 use topica::analyze::StopWordList;
 use topica::cluster::SphericalKMeansParams;
-use topica::corpus::reference_file;
+use topica::corpus::{EXAMPLE_GROUPS, reference_file};
 use topica::metrics::score_labels;
 use topica::reduce::{TruncatedSvd, normalize_rows};
 use topica::vectorize::{TfidfParams, TfidfVectorizer};
@@ -110,14 +110,6 @@ const TOL: f64 = 1e-4;
 
 /// Components of the LSA reduction.
 const N_COMPONENTS: usize = 100;
-
-/// The four groups of scikit-learn's document-clustering example.
-const EXAMPLE_GROUPS: [&str; 4] = [
-    "alt.atheism",
-    "talk.religion.misc",
-    "comp.graphics",
-    "sci.space",
-];
 
 /// One workload: the texts and labels, the vectorizer, k.
 struct Workload {

@@ -26,7 +26,7 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use topica::analyze::StopWordList;
 use topica::cluster::{ClusterParams, ContextParams, KChoice};
-use topica::corpus::{Corpus, ReadOptions, reference_file};
+use topica::corpus::{Corpus, EXAMPLE_GROUPS, ReadOptions, reference_file};
 use topica::job::ClusterJob;
 use topica::vectorize::TfidfVectorizer;
 
@@ -118,12 +118,6 @@ fn news() -> anyhow::Result<Set> {
 }
 
 fn newsgroups_articles() -> anyhow::Result<Set> {
-    let cats = [
-        "alt.atheism",
-        "talk.religion.misc",
-        "comp.graphics",
-        "sci.space",
-    ];
     let path = reference_file("20newsgroups_clean.jsonl")?;
     let corpus = Corpus::read(&[path], &ReadOptions::default())?;
     let posts: Vec<(String, String)> = corpus
@@ -131,7 +125,8 @@ fn newsgroups_articles() -> anyhow::Result<Set> {
         .iter()
         .filter_map(|d| {
             let label = d.fields.get("label")?.as_str()?.to_string();
-            cats.contains(&label.as_str())
+            EXAMPLE_GROUPS
+                .contains(&label.as_str())
                 .then(|| (d.text.clone(), label))
         })
         .collect();

@@ -365,16 +365,10 @@ fn k_auto_finds_about_four_topics_in_the_four_group_example() {
     else {
         return;
     };
-    let groups = [
-        "alt.atheism",
-        "talk.religion.misc",
-        "comp.graphics",
-        "sci.space",
-    ];
     let mut jsonl = String::new();
     for line in fs::read_to_string(path).unwrap().lines() {
         let post: Value = serde_json::from_str(line).unwrap();
-        if groups.contains(&post["label"].as_str().unwrap()) {
+        if topica::corpus::EXAMPLE_GROUPS.contains(&post["label"].as_str().unwrap()) {
             jsonl.push_str(line);
             jsonl.push('\n');
         }

@@ -238,7 +238,7 @@ mod reference;
 mod source;
 mod text;
 
-pub use self::reference::{DATA_DIR_VAR, reference_file};
+pub use self::reference::{DATA_DIR_VAR, EXAMPLE_GROUPS, reference_file};
 pub use self::source::read_text;
 
 use std::fmt;

@@ -8,6 +8,16 @@ use crate::error::{Error, Result};
 /// The environment variable naming the folder of reference corpora.
 pub const DATA_DIR_VAR: &str = "TOPICA_DATA_DIR";
 
+/// The four groups of 20 Newsgroups that scikit-learn's document-clustering
+/// example clusters (3,387 posts of `20newsgroups_clean.jsonl`): the labels
+/// the benchmarks, the context measurements and the tests select by.
+pub const EXAMPLE_GROUPS: [&str; 4] = [
+    "alt.atheism",
+    "talk.religion.misc",
+    "comp.graphics",
+    "sci.space",
+];
+
 /// The path of reference corpus `file` (such as `20newsgroups.jsonl`) in the
 /// folder named by `TOPICA_DATA_DIR`.
 ///
