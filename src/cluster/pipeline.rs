@@ -939,7 +939,10 @@ impl ClusterParams {
 /// chose 21. On `data/news` (74 paragraphs, 4 topics) every space tried
 /// chose the top of the range; smaller ones choose about as many topics as
 /// they have dimensions there (seeds 0-2: 3 dimensions chose k = 3, 5 chose
-/// 4 to 6, 8 chose 8 or 9, 12 chose 9 or 10).
+/// 4 to 6, 8 chose 8 or 9, 12 chose 9 or 10). Neither the paragraphs' own
+/// rows (not blended with their context) in 30 dimensions (k = 7 to 10),
+/// nor a silhouette that leaves out each paragraph's neighbours within the
+/// context window, which blending makes alike (k = 10, seed 0), chose fewer.
 ///
 /// `--method lsa-kmeans` clusters in an LSA reduction already: its k are
 /// compared in the leading dimensions of that one (re-normalised), not in a
