@@ -84,6 +84,12 @@ pub struct ClusterJob {
     /// [`report::Coords`](crate::report::Coords)). The report's documents
     /// then carry `coords` and `excerpt`, and the report a `coords` object.
     pub coords: Option<usize>,
+    /// Records (JSONL, CSV) with the same value in this field, in the same
+    /// file, are the paragraphs of one document, in file order: document
+    /// context blends them and the paragraph rules (metadata lines, isolated
+    /// paragraphs) judge them, as the paragraphs of a plain-text file. `None`:
+    /// records stand alone. See [`ClusterJob::groups`].
+    pub group_field: Option<String>,
 }
 
 impl Default for ClusterJob {
@@ -96,6 +102,7 @@ impl Default for ClusterJob {
             labels: None,
             ignore_labels: Vec::new(),
             coords: None,
+            group_field: None,
         }
     }
 }
@@ -224,25 +231,7 @@ impl ClusterJob {
         model.reweight_idf_in_place(&mut x, self.idf_power);
         let x = &x;
 
-        // Paragraphs of plain text are read in order, source by source:
-        // each source is one group. Records (JSONL, CSV) stand alone.
-        let mut group_of: HashMap<&str, usize> = HashMap::new();
-        let groups: Vec<Option<usize>> = docs
-            .iter()
-            .map(|d| {
-                let text = match format {
-                    Some(f) => f == Format::Text,
-                    None => matches!(
-                        Format::from_path(std::path::Path::new(&*d.source)),
-                        None | Some(Format::Text)
-                    ),
-                };
-                text.then(|| {
-                    let next = group_of.len();
-                    *group_of.entry(&d.source).or_insert(next)
-                })
-            })
-            .collect();
+        let groups = self.groups(docs, format, &mut warnings)?;
 
         progress.stage("clustering");
         let metadata: Vec<bool> = if self.clustering.metadata_lines {
@@ -374,6 +363,114 @@ impl ClusterJob {
             metrics,
             warnings,
         })
+    }
+
+    /// The document each document is a paragraph of, as numbers (`None`:
+    /// it stands alone): the paragraphs of a plain-text file are one group
+    /// per file; records (JSONL, CSV) stand alone, unless
+    /// [`group_field`](Self::group_field) names a field, and then the
+    /// records of one file with the same value in it (as a label is read:
+    /// a string, or a number or other JSON value as written) are one group.
+    ///
+    /// Context blends neighbours by their place in the corpus, so a group's
+    /// records must be consecutive: records of a value seen before, with
+    /// others in between, are refused (an error naming the file and line;
+    /// sort the file by the field, keeping each document's paragraphs in
+    /// order), rather than blended with strangers. Records without the field
+    /// (or with `null`) stand alone and are counted in a warning; when no
+    /// record has it, the job fails, since the name is most likely wrong.
+    pub fn groups(
+        &self,
+        docs: &[crate::corpus::Document],
+        format: Option<Format>,
+        warnings: &mut Vec<String>,
+    ) -> Result<Vec<Option<usize>>> {
+        let is_text = |d: &crate::corpus::Document| match format {
+            Some(f) => f == Format::Text,
+            None => matches!(
+                Format::from_path(std::path::Path::new(&*d.source)),
+                None | Some(Format::Text)
+            ),
+        };
+        let mut group_of: HashMap<(&str, Option<String>), usize> = HashMap::new();
+        let mut groups = Vec::with_capacity(docs.len());
+        let (mut records, mut without) = (0usize, 0usize);
+        // The key and line of the document before, to tell a group's next
+        // record from one that comes back to it.
+        let mut previous: Option<((&str, Option<String>), usize)> = None;
+        for d in docs {
+            let key = if is_text(d) {
+                (&*d.source, None)
+            } else {
+                records += 1;
+                let value = self
+                    .group_field
+                    .as_ref()
+                    .and_then(|f| d.fields.get(f))
+                    .and_then(label_text);
+                match value {
+                    Some(v) => (&*d.source, Some(v)),
+                    None => {
+                        if self.group_field.is_some() {
+                            without += 1;
+                        }
+                        previous = None;
+                        groups.push(None);
+                        continue;
+                    }
+                }
+            };
+            let next = group_of.len();
+            let group = match group_of.get(&key) {
+                Some(&g) if previous.as_ref().is_some_and(|p| p.0 == key) => g,
+                Some(_) => {
+                    let field = self.group_field.as_deref().unwrap_or_default();
+                    let value = key.1.as_deref().unwrap_or_default();
+                    return Err(Error::Input {
+                        path: d.source.to_string().into(),
+                        line: Some(d.line),
+                        message: format!(
+                            "the records with {field} = {value:?} (--group-field) are not \
+                             consecutive: an earlier record has this value, and the record \
+                             before this one {}; document context blends a record with the \
+                             records next to it, so sort the file by {field}, keeping each \
+                             document's paragraphs in order",
+                            match &previous {
+                                Some((_, line)) => format!("(line {line}) has another"),
+                                None => "has none".to_string(),
+                            }
+                        ),
+                    });
+                }
+                None => {
+                    group_of.insert(key.clone(), next);
+                    next
+                }
+            };
+            previous = Some((key, d.line));
+            groups.push(Some(group));
+        }
+        if let Some(field) = &self.group_field {
+            if records == 0 {
+                return Err(Error::Fit(format!(
+                    "--group-field {field}: the inputs are plain text, whose paragraphs are \
+                     grouped by file already; the option groups records of JSONL and CSV files"
+                )));
+            }
+            if without == records {
+                return Err(Error::Fit(format!(
+                    "--group-field {field}: none of the {records} records has a field {field:?} \
+                     (check its name)"
+                )));
+            }
+            if without > 0 {
+                warnings.push(format!(
+                    "{without} of the {records} records have no {field:?} field \
+                     (--group-field): they stand alone, without document context"
+                ));
+            }
+        }
+        Ok(groups)
     }
 
     /// The silhouette (cosine) of `topics` (-1: outliers, left out) on the

@@ -657,3 +657,145 @@ fn the_report_says_what_auto_runs_and_refinement_came_to() {
     );
     assert_eq!(resolved(&["--method", "hierarchical"], NEWS), Value::Null);
 }
+
+/// data/news as JSON Lines, one record per paragraph, `doc` naming its
+/// article; `order` gives the paragraphs' order in the file.
+fn news_as_records(dir: &Path, order: &[usize]) -> std::path::PathBuf {
+    let corpus = topica::corpus::Corpus::read(&[NEWS], &Default::default()).unwrap();
+    let docs = &corpus.documents;
+    let mut jsonl = String::new();
+    for &i in order {
+        let d = &docs[i];
+        let doc = Path::new(&*d.source).file_name().unwrap().to_str().unwrap();
+        let id = format!("{doc}#{}", d.position);
+        jsonl.push_str(&serde_json::json!({"id": id, "doc": doc, "text": d.text}).to_string());
+        jsonl.push('\n');
+    }
+    let path = dir.join("news.jsonl");
+    fs::write(&path, jsonl).unwrap();
+    path
+}
+
+/// `--group-field` makes records the paragraphs of documents: data/news as
+/// one record per paragraph, grouped by article, gives the topics, scores
+/// and outliers of the plain-text files; without it, the same records stand
+/// alone and the clustering is another (no context, no paragraph rules).
+#[test]
+fn records_grouped_by_a_field_cluster_as_the_plain_text_does() {
+    let dir = tmp();
+    let n = topica::corpus::Corpus::read(&[NEWS], &Default::default())
+        .unwrap()
+        .documents
+        .len();
+    let records = news_as_records(dir.path(), &(0..n).collect::<Vec<_>>());
+    let text = report(dir.path(), &[]);
+    let cluster = |extra: &[&str]| -> Value {
+        let out = dir.path().join("records.json");
+        let mut args = vec!["cluster", records.to_str().unwrap(), "--k", "4"];
+        args.extend_from_slice(&["-o", out.to_str().unwrap(), "-q"]);
+        args.extend_from_slice(extra);
+        let r = run(&args);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        serde_json::from_str(&fs::read_to_string(out).unwrap()).unwrap()
+    };
+    let grouped = cluster(&["--group-field", "doc"]);
+    let alone = cluster(&[]);
+    let docs = |r: &Value| -> Vec<(String, i64, f64)> {
+        r["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["id"].as_str().unwrap().to_string(),
+                    d["topic"].as_i64().unwrap(),
+                    d["score"].as_f64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(docs(&grouped), docs(&text));
+    assert_eq!(grouped["outliers"], text["outliers"]);
+    assert_eq!(grouped["topics"], text["topics"]);
+    assert_eq!(grouped["parameters"]["group_field"], "doc");
+    assert!(text["parameters"]["group_field"].is_null());
+    // Alone, the records take in no context and no paragraph rule sets the
+    // source line or the stray headlines aside.
+    let topics = |r: &Value| -> Vec<i64> { docs(r).iter().map(|d| d.1).collect() };
+    assert_ne!(topics(&alone), topics(&text));
+    let rules = |r: &Value| -> Vec<String> {
+        let outliers = r["outliers"].as_array().unwrap();
+        outliers
+            .iter()
+            .map(|o| o["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(rules(&grouped).contains(&"isolated".to_string()));
+    assert!(!rules(&alone).contains(&"isolated".to_string()));
+}
+
+#[test]
+fn group_field_refuses_scattered_groups_and_names_missing_fields() {
+    let dir = tmp();
+    let n = topica::corpus::Corpus::read(&[NEWS], &Default::default())
+        .unwrap()
+        .documents
+        .len();
+    // The first paragraph of the first article moved to the end of the file:
+    // its record (line 74) comes back to a document left at line 1.
+    let order: Vec<usize> = (1..n).chain([0]).collect();
+    let records = news_as_records(dir.path(), &order);
+    let path = records.to_str().unwrap();
+    fails(
+        &["cluster", path, "--k", "4", "--group-field", "doc"],
+        1,
+        "news.jsonl line 74: the records with doc = \"01-gript-home-office-monitors-musk.txt\" \
+         (--group-field) are not consecutive: an earlier record has this value, and the record \
+         before this one (line 73) has another",
+    );
+    fails(
+        &["cluster", path, "--k", "4", "--group-field", "article"],
+        1,
+        "none of the 74 records has a field \"article\"",
+    );
+    fails(
+        &["cluster", NEWS, "--k", "4", "--group-field", "doc"],
+        1,
+        "the inputs are plain text",
+    );
+    // Records without the field stand alone, and a warning counts them.
+    let ordered = tmp();
+    let records = news_as_records(ordered.path(), &(0..n).collect::<Vec<_>>());
+    let some = dir.path().join("some.jsonl");
+    let text = fs::read_to_string(&records).unwrap();
+    let lines: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i < 3 {
+                let mut v: Value = serde_json::from_str(l).unwrap();
+                v.as_object_mut().unwrap().remove("doc");
+                v.to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    fs::write(&some, lines.join("\n")).unwrap();
+    let r = run([
+        "cluster",
+        some.to_str().unwrap(),
+        "--k",
+        "4",
+        "--group-field",
+        "doc",
+        "-q",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("3 of the 74 records have no \"doc\" field (--group-field)"),
+        "{}",
+        r.stderr
+    );
+}

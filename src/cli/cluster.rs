@@ -85,7 +85,8 @@ pub struct ClusterArgs {
     pub batch_size: Option<usize>,
 
     /// Paragraphs of plain text take in this many neighbours on each side
-    /// (0: none). Records of JSONL and CSV files are never blended.
+    /// (0: none). Records of JSONL and CSV files stand alone, unless
+    /// --group-field makes them paragraphs of documents.
     #[arg(long, default_value_t = ContextParams::default().window, value_name = "N")]
     pub context_window: usize,
 
@@ -169,6 +170,12 @@ pub struct ClusterArgs {
     /// when the name ends in .csv, else JSON Lines.
     #[arg(long, value_name = "FILE")]
     pub assignments: Option<PathBuf>,
+
+    /// Records (JSONL, CSV) with the same value in this field, in one file,
+    /// are the paragraphs of one document, in file order: document context
+    /// blends them as it does a plain-text file's (they must be consecutive).
+    #[arg(long, value_name = "NAME")]
+    pub group_field: Option<String>,
 
     /// Score the topics against the labels in this field of the documents
     /// (JSONL, CSV).
@@ -258,6 +265,7 @@ impl ClusterArgs {
             labels,
             ignore_labels: self.ignore_label.clone(),
             coords: self.coords,
+            group_field: self.group_field.clone(),
         })
     }
 }

@@ -14,7 +14,9 @@
 //! blends without gating. A window of 0 or a weight of 0 leaves
 //! the rows as they are. Records of JSON Lines and CSV files are independent
 //! documents, not paragraphs of one text: they have no group
-//! ([`ContextParams::blend`] takes `None` for them) and are never blended.
+//! ([`ContextParams::blend`] takes `None` for them) and are not blended,
+//! unless `topica cluster --group-field` (`ClusterJob::group_field`) says
+//! which document each is a paragraph of.
 //!
 //! A paragraph whose own vector is empty stays empty (it is an outlier, see
 //! `crate::cluster`): blending must not invent a topic for "Tagcloud:".

@@ -319,8 +319,8 @@ pub struct ClusterParams {
     /// A paragraph of plain text with fewer distinct informative terms than
     /// this, sharing none with its neighbours within the context window (at
     /// least the adjacent paragraphs, even with blending off), is an outlier
-    /// (0 turns the rule off; records of JSONL and CSV files are never
-    /// judged by it).
+    /// (0 turns the rule off; records of JSONL and CSV files are judged by
+    /// it only when grouped into documents, see `ClusterJob::group_field`).
     pub min_terms: usize,
     /// Whether paragraphs of plain text that are metadata lines
     /// ([`is_metadata_line`]) are outliers (given the texts, see
