@@ -377,8 +377,9 @@ impl ClusterJob {
     /// others in between, are refused (an error naming the file and line;
     /// sort the file by the field, keeping each document's paragraphs in
     /// order), rather than blended with strangers. Records without the field
-    /// (or with `null`) stand alone and are counted in a warning; when no
-    /// record has it, the job fails, since the name is most likely wrong.
+    /// (or with `null`, or an empty CSV cell) stand alone and are counted in
+    /// a warning; when no record has it, the job fails, since the name is
+    /// most likely wrong.
     pub fn groups(
         &self,
         docs: &[crate::corpus::Document],
@@ -407,7 +408,8 @@ impl ClusterJob {
                     .group_field
                     .as_ref()
                     .and_then(|f| d.fields.get(f))
-                    .and_then(label_text);
+                    .and_then(label_text)
+                    .filter(|v| !v.is_empty());
                 match value {
                     Some(v) => (&*d.source, Some(v)),
                     None => {
@@ -459,14 +461,19 @@ impl ClusterJob {
             }
             if without == records {
                 return Err(Error::Fit(format!(
-                    "--group-field {field}: none of the {records} records has a field {field:?} \
-                     (check its name)"
+                    "--group-field {field}: none of the {records} records has a value in a \
+                     field {field:?} (check its name)"
                 )));
             }
             if without > 0 {
+                let (have, they) = if without == 1 {
+                    ("has", "it stands")
+                } else {
+                    ("have", "they stand")
+                };
                 warnings.push(format!(
-                    "{without} of the {records} records have no {field:?} field \
-                     (--group-field): they stand alone, without document context"
+                    "{without} of the {records} records {have} no value in the field \
+                     {field:?} (--group-field): {they} alone, without document context"
                 ));
             }
         }

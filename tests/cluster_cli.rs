@@ -756,7 +756,7 @@ fn group_field_refuses_scattered_groups_and_names_missing_fields() {
     fails(
         &["cluster", path, "--k", "4", "--group-field", "article"],
         1,
-        "none of the 74 records has a field \"article\"",
+        "none of the 74 records has a value in a field \"article\"",
     );
     fails(
         &["cluster", NEWS, "--k", "4", "--group-field", "doc"],
@@ -794,7 +794,7 @@ fn group_field_refuses_scattered_groups_and_names_missing_fields() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("3 of the 74 records have no \"doc\" field (--group-field)"),
+            .contains("3 of the 74 records have no value in the field \"doc\" (--group-field)"),
         "{}",
         r.stderr
     );
