@@ -454,10 +454,16 @@ impl ClusterJob {
         }
         if let Some(field) = &self.group_field {
             if records == 0 {
-                return Err(Error::Fit(format!(
-                    "--group-field {field}: the inputs are plain text, whose paragraphs are \
-                     grouped by file already; the option groups records of JSONL and CSV files"
-                )));
+                // A misused option (exit status 2), as --k above the corpus is.
+                return Err(ParamError::new(
+                    "group_field",
+                    format!(
+                        "{field:?} given, but the inputs are plain text, whose paragraphs are \
+                         grouped by file already; the option groups records of JSONL and CSV \
+                         files"
+                    ),
+                )
+                .into());
             }
             if without == records {
                 return Err(Error::Fit(format!(

@@ -760,8 +760,8 @@ fn group_field_refuses_scattered_groups_and_names_missing_fields() {
     );
     fails(
         &["cluster", NEWS, "--k", "4", "--group-field", "doc"],
-        1,
-        "the inputs are plain text",
+        2,
+        "invalid group_field: \"doc\" given, but the inputs are plain text",
     );
     // Records without the field stand alone, and a warning counts them.
     let ordered = tmp();
