@@ -372,14 +372,14 @@ impl ClusterJob {
     /// records of one file with the same value in it (as a label is read:
     /// a string, or a number or other JSON value as written) are one group.
     ///
-    /// Context blends neighbours by their place in the corpus, so a group's
-    /// records must be consecutive: records of a value seen before, with
-    /// others in between, are refused (an error naming the file and line;
-    /// sort the file by the field, keeping each document's paragraphs in
-    /// order), rather than blended with strangers. Records without the field
-    /// (or with `null`, or an empty CSV cell) stand alone and are counted in
-    /// a warning; when no record has it, the job fails, since the name is
-    /// most likely wrong.
+    /// A group's records need not be consecutive: context blends each
+    /// record with the records of its group before and after it in the
+    /// file ([`crate::cluster::Neighbours`]), so a table sorted by date or
+    /// by paragraph number works as one sorted by document, as long as each
+    /// document's paragraphs come in order. Records without the field (or
+    /// with `null`, or an empty CSV cell) stand alone and are counted in a
+    /// warning; when no record has it, the job fails, since the name is most
+    /// likely wrong.
     pub fn groups(
         &self,
         docs: &[crate::corpus::Document],
@@ -396,9 +396,6 @@ impl ClusterJob {
         let mut group_of: HashMap<(&str, Option<String>), usize> = HashMap::new();
         let mut groups = Vec::with_capacity(docs.len());
         let (mut records, mut without) = (0usize, 0usize);
-        // The key and line of the document before, to tell a group's next
-        // record from one that comes back to it.
-        let mut previous: Option<((&str, Option<String>), usize)> = None;
         for d in docs {
             let key = if is_text(d) {
                 (&*d.source, None)
@@ -416,40 +413,13 @@ impl ClusterJob {
                         if self.group_field.is_some() {
                             without += 1;
                         }
-                        previous = None;
                         groups.push(None);
                         continue;
                     }
                 }
             };
             let next = group_of.len();
-            let group = match group_of.get(&key) {
-                Some(&g) if previous.as_ref().is_some_and(|p| p.0 == key) => g,
-                Some(_) => {
-                    let field = self.group_field.as_deref().unwrap_or_default();
-                    let value = key.1.as_deref().unwrap_or_default();
-                    return Err(Error::Input {
-                        path: d.source.to_string().into(),
-                        line: Some(d.line),
-                        message: format!(
-                            "the records with {field} = {value:?} (--group-field) are not \
-                             consecutive: an earlier record has this value, and the record \
-                             before this one {}; document context blends a record with the \
-                             records next to it, so sort the file by {field}, keeping each \
-                             document's paragraphs in order",
-                            match &previous {
-                                Some((_, line)) => format!("(line {line}) has another"),
-                                None => "has none".to_string(),
-                            }
-                        ),
-                    });
-                }
-                None => {
-                    group_of.insert(key.clone(), next);
-                    next
-                }
-            };
-            previous = Some((key, d.line));
+            let group = *group_of.entry(key).or_insert(next);
             groups.push(Some(group));
         }
         if let Some(field) = &self.group_field {

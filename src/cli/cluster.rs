@@ -173,7 +173,8 @@ pub struct ClusterArgs {
 
     /// Records (JSONL, CSV) with the same value in this field, in one file,
     /// are the paragraphs of one document, in file order: document context
-    /// blends them as it does a plain-text file's (they must be consecutive).
+    /// blends them as it does a plain-text file's (other records may lie
+    /// between them).
     #[arg(long, value_name = "NAME")]
     pub group_field: Option<String>,
 

@@ -8,7 +8,7 @@ pub mod kmeans;
 mod pipeline;
 mod rows;
 
-pub use self::context::ContextParams;
+pub use self::context::{ContextParams, Neighbours};
 pub use self::kmeans::{Algorithm, SphericalKMeans, SphericalKMeansParams};
 pub use self::pipeline::{
     ClusterParams, Clustering, K_SELECTION_COMPONENTS, KChoice, KScore, METADATA_MAX_WORDS, Method,

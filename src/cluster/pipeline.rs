@@ -14,7 +14,7 @@ use ndarray::{Array2, s};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 
-use super::context::ContextParams;
+use super::context::{ContextParams, Neighbours};
 use super::hierarchical::{Cut, Hierarchical, Linkage};
 use super::kmeans::{Algorithm, SphericalKMeansParams};
 use super::rows::Rows;
@@ -406,26 +406,33 @@ impl ClusterParams {
     }
 
     /// Whether row `i` is a paragraph with fewer than `min_terms` terms that
-    /// shares none with its neighbours within the context window.
-    fn is_isolated(&self, x: &SparseMatrix<f64>, groups: &[Option<usize>], i: usize) -> bool {
-        let Some(g) = groups[i] else { return false };
+    /// shares none with the paragraphs of its text within the context window
+    /// (at least one on each side; the one paragraph of a text has none to
+    /// share). Records standing alone (no group) are not paragraphs.
+    fn is_isolated(
+        &self,
+        x: &SparseMatrix<f64>,
+        groups: &[Option<usize>],
+        neighbours: &Neighbours,
+        i: usize,
+    ) -> bool {
+        if groups[i].is_none() {
+            return false;
+        }
         let row = x.outer_view(i).expect("row in range");
         if row.nnz() >= self.min_terms {
             return false;
         }
-        let window = self.context.window.max(1);
-        let lo = i.saturating_sub(window);
-        let hi = (i + window).min(x.rows() - 1);
-        !(lo..=hi).any(|j| {
-            j != i
-                && groups[j] == Some(g)
-                && x.outer_view(j).is_some_and(|other| {
+        !neighbours
+            .within(i, self.context.window.max(1))
+            .any(|(_, j)| {
+                x.outer_view(j).is_some_and(|other| {
                     other
                         .indices()
                         .iter()
                         .any(|c| row.indices().binary_search(c).is_ok())
                 })
-        })
+            })
     }
 
     /// What `n_init` and `refine` come to for this method on `n_rows`
@@ -506,6 +513,7 @@ impl ClusterParams {
             )));
         }
         let n = x.rows();
+        let neighbours = Neighbours::of(groups);
         let own_norms: Vec<f64> = (0..n).map(|i| x.norm(i)).collect();
         let marked = |i: usize| metadata.get(i).copied().unwrap_or(false);
         let mut outliers: Vec<(usize, OutlierReason)> = (0..n)
@@ -518,7 +526,7 @@ impl ClusterParams {
             .filter_map(|i| {
                 if marked(i) {
                     Some((i, Some(OutlierReason::MetadataLine)))
-                } else if self.is_isolated(x, groups, i) {
+                } else if self.is_isolated(x, groups, &neighbours, i) {
                     Some((i, None))
                 } else {
                     None
@@ -620,17 +628,15 @@ impl ClusterParams {
         // A short isolated paragraph between two paragraphs of its own topic,
         // in the same text, sits inside a run of that topic: it keeps it (a
         // line of a story says little alone, but where it stands says enough).
-        let same_neighbour = |i: usize, j: Option<usize>| {
-            j.is_some_and(|j| j < n && groups[j] == groups[i] && labels[j] == labels[i])
-        };
+        let same_neighbour = |i: usize, j: Option<usize>| j.is_some_and(|j| labels[j] == labels[i]);
         let reasons: Vec<Option<OutlierReason>> = set_aside
             .iter()
             .map(|(i, reason)| {
                 let i = *i;
                 match reason {
                     Some(reason) => Some(reason.clone()),
-                    None if same_neighbour(i, i.checked_sub(1))
-                        && same_neighbour(i, Some(i + 1)) =>
+                    None if same_neighbour(i, neighbours.prev(i))
+                        && same_neighbour(i, neighbours.next(i)) =>
                     {
                         None
                     }
