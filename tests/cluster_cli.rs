@@ -658,6 +658,22 @@ fn the_report_says_what_auto_runs_and_refinement_came_to() {
     assert_eq!(resolved(&["--method", "hierarchical"], NEWS), Value::Null);
 }
 
+/// Each document of a report as (id, topic, score), in the report's order.
+fn documents(r: &Value) -> Vec<(String, i64, f64)> {
+    r["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["id"].as_str().unwrap().to_string(),
+                d["topic"].as_i64().unwrap(),
+                d["score"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
 /// data/news as JSON Lines, one record per paragraph, `doc` naming its
 /// article; `order` gives the paragraphs' order in the file.
 fn news_as_records(dir: &Path, order: &[usize]) -> std::path::PathBuf {
@@ -700,28 +716,14 @@ fn records_grouped_by_a_field_cluster_as_the_plain_text_does() {
     };
     let grouped = cluster(&["--group-field", "doc"]);
     let alone = cluster(&[]);
-    let docs = |r: &Value| -> Vec<(String, i64, f64)> {
-        r["documents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| {
-                (
-                    d["id"].as_str().unwrap().to_string(),
-                    d["topic"].as_i64().unwrap(),
-                    d["score"].as_f64().unwrap(),
-                )
-            })
-            .collect()
-    };
-    assert_eq!(docs(&grouped), docs(&text));
+    assert_eq!(documents(&grouped), documents(&text));
     assert_eq!(grouped["outliers"], text["outliers"]);
     assert_eq!(grouped["topics"], text["topics"]);
     assert_eq!(grouped["parameters"]["group_field"], "doc");
     assert!(text["parameters"]["group_field"].is_null());
     // Alone, the records take in no context and no paragraph rule sets the
     // source line or the stray headlines aside.
-    let topics = |r: &Value| -> Vec<i64> { docs(r).iter().map(|d| d.1).collect() };
+    let topics = |r: &Value| -> Vec<i64> { documents(r).iter().map(|d| d.1).collect() };
     assert_ne!(topics(&alone), topics(&text));
     let rules = |r: &Value| -> Vec<String> {
         let outliers = r["outliers"].as_array().unwrap();
@@ -775,17 +777,7 @@ fn records_of_interleaved_documents_find_the_topics_of_the_sorted_ones() {
     let text = report(dir.path(), &[]);
     // Each document's topic, by id, and the outliers with their rules.
     let by_id = |r: &Value| -> std::collections::BTreeMap<String, i64> {
-        r["documents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| {
-                (
-                    d["id"].as_str().unwrap().to_string(),
-                    d["topic"].as_i64().unwrap(),
-                )
-            })
-            .collect()
+        documents(r).into_iter().map(|(id, t, _)| (id, t)).collect()
     };
     let outliers = |r: &Value| -> std::collections::BTreeSet<(String, String)> {
         r["outliers"]
