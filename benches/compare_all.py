@@ -15,7 +15,7 @@ once and runs them in this order:
 - `cluster`: benches/compare_cluster.py, `topica cluster` against
   scikit-learn's LSA + KMeans on data/news and 20 Newsgroups, seeds 0-4
   (several minutes);
-- `hierarchical`: benches/compare_hierarchical.py, average linkage on 5,000
+- `hierarchical`: benches/compare_hierarchical.py, the four linkages on 5,000
   posts (criterion) against scikit-learn's and scipy's (a few minutes);
 - `linfa`: benches/compare_linfa.py, topica's k-means against
   linfa-clustering's KMeans on the same LSA vectors (two minutes);

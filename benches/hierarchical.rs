@@ -13,8 +13,8 @@
 //!   the vocabulary;
 //! - `fit/linkage_average_5000`: average linkage alone (`linkage_matrix`) on
 //!   the condensed cosine distances of 5,000 posts, computed once beforehand;
-//! - `fit/average_k20_5000`: average linkage on 5,000 posts cut at 20
-//!   clusters, distances included.
+//! - `fit/{ward,average,complete,single}_k20_5000`: each linkage on 5,000
+//!   posts cut at 20 clusters, distances included.
 //!
 //! The scipy side of the same work is `tests/scipy_linkage.py time` (see its
 //! docs): scikit-learn's `cosine_distances` plus
@@ -22,8 +22,8 @@
 //! `linkage`, and with `--dense` `AgglomerativeClustering(metric="cosine")` on
 //! the dense array.
 //!
-//! `benches/compare_hierarchical.py` runs `fit/average_k20_5000` beside the
-//! scikit-learn and scipy timings and writes the comparison into
+//! `benches/compare_hierarchical.py` runs the `fit/*_k20_5000` benchmarks
+//! beside the scikit-learn and scipy timings and writes the comparison into
 //! BENCHMARKS.md (section "Hierarchical clustering of 5,000 posts"). Time the
 //! peers over several rounds: the first call of scikit-learn's
 //! `cosine_distances` in a process took 1.3 to 2.0 s here where later calls
@@ -115,18 +115,22 @@ fn main() {
             BatchSize::LargeInput,
         )
     });
-    let params = Hierarchical::params(Linkage::Average, Cut::K(20));
-    g.bench_function("average_k20_5000", |b| {
-        b.iter(|| {
-            let h = params.fit(black_box(&x5k)).expect("clusters");
-            assert_eq!(h.n_clusters(), 20);
-            assert_eq!(h.labels().len(), 5_000);
-            let z = &h.dendrogram().matrix;
-            assert_eq!(z.len(), 4_999);
-            assert!(z.windows(2).all(|w| w[0][2] <= w[1][2]));
-            h.n_clusters()
-        })
-    });
+    // Every linkage, distances included (single linkage computes its
+    // distances as Prim's tree needs them, without the condensed matrix).
+    for linkage in Linkage::ALL {
+        let params = Hierarchical::params(linkage, Cut::K(20));
+        g.bench_function(format!("{}_k20_5000", linkage.name()), |b| {
+            b.iter(|| {
+                let h = params.fit(black_box(&x5k)).expect("clusters");
+                assert_eq!(h.n_clusters(), 20);
+                assert_eq!(h.labels().len(), 5_000);
+                let z = &h.dendrogram().matrix;
+                assert_eq!(z.len(), 4_999);
+                assert!(z.windows(2).all(|w| w[0][2] <= w[1][2]));
+                h.n_clusters()
+            })
+        });
+    }
     g.finish();
     c.final_summary();
 }

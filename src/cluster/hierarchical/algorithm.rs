@@ -3,7 +3,7 @@
 
 use super::distance::UnitRows;
 use super::hyperparams::{Cut, HierarchicalParams, Linkage};
-use super::linkage::{cut_labels, linkage_matrix};
+use super::linkage::{cut_labels, label, linkage_matrix};
 use crate::cluster::{Rows, SphericalKMeansParams, select_rows};
 use crate::error::{Error, ParamError, Result};
 use crate::report::Dendrogram;
@@ -178,10 +178,18 @@ impl HierarchicalParams {
         };
         let leaves = rows.len();
         let linkage = self.get_linkage();
-        let mut condensed = rows.condensed(linkage)?;
-        drop(rows);
-        let matrix = linkage_matrix(&mut condensed, leaves, linkage)?;
-        drop(condensed);
+        let matrix = if linkage == Linkage::Single {
+            // Prim's tree from the rows themselves: the tree of the
+            // condensed matrix, without it (see `single_linkage_merges`).
+            let mut z = rows.single_linkage_merges();
+            drop(rows);
+            label(&mut z, leaves);
+            z
+        } else {
+            let mut condensed = rows.condensed(linkage)?;
+            drop(rows);
+            linkage_matrix(&mut condensed, leaves, linkage)?
+        };
         let leaf_names = (0..leaves)
             .map(|i| match micro {
                 None => i.to_string(),

@@ -16,7 +16,10 @@
 //! - **Single**: kodama's [`linkage`](kodama::linkage) (its minimum
 //!   spanning tree) is scipy's algorithm with scipy's tie-breaking (the lowest
 //!   index among equal distances), and it sorts and relabels as scipy does:
-//!   its dendrogram is taken as is.
+//!   its dendrogram is taken as is. `Hierarchical::fit` does not come here
+//!   for single linkage: it runs the same loop on the rows, computing the
+//!   distances as it goes (`UnitRows::single_linkage_merges`), then
+//!   [`label`]s the merges.
 //! - **Complete, average, Ward**: [`nn_chain`] here follows scipy's
 //!   `nn_chain` loop exactly (the same scan order, the same tie-breaking, the
 //!   previous element of the chain preferred, the same update written with
@@ -256,7 +259,7 @@ fn update(
 /// scipy's `label`: sorts the merges by height (stable) and renames the
 /// clusters `n + j` by the sorted merge that made them, the smaller id first,
 /// with the sizes.
-fn label(z: &mut [[f64; 4]], n: usize) {
+pub(crate) fn label(z: &mut [[f64; 4]], n: usize) {
     z.sort_by(|a, b| a[2].partial_cmp(&b[2]).expect("finite heights"));
     let mut parent: Vec<usize> = (0..2 * n - 1).collect();
     let mut size: Vec<usize> = vec![1; 2 * n - 1];

@@ -1,6 +1,7 @@
 //! Agglomerative (hierarchical) clustering on cosine distances (single
-//! linkage with kodama, the others with scipy's nearest-neighbour chain),
-//! and the dendrogram in scipy's linkage-matrix format.
+//! linkage by scipy's minimum spanning tree, the others by scipy's
+//! nearest-neighbour chain), and the dendrogram in scipy's linkage-matrix
+//! format.
 //!
 //! # Example
 //!
@@ -51,7 +52,11 @@
 //! order, the smaller id first in each row, the same heights bit for bit
 //! (`tests/hierarchical.rs` checks all four linkages on the news paragraphs).
 //! Single linkage is kodama's minimum spanning tree, whose tie-breaking is
-//! scipy's; complete, average and Ward follow scipy's nearest-neighbour chain
+//! scipy's. [`Hierarchical`] builds that same tree, to the bit, from the rows
+//! themselves ([`Linkage::Single`] computes each step's distances as Prim's
+//! loop needs them, a unit test checks the two against each other), which
+//! takes less time and no `n^2 / 2` matrix. Complete, average and Ward
+//! follow scipy's nearest-neighbour chain
 //! here: for Ward because kodama's runs on squared distances, which rounds
 //! otherwise and can break a tie between equal merges the other way, for
 //! complete and average because it walks memory faster than kodama's (see the
