@@ -127,9 +127,10 @@ impl HierarchicalParams {
     ///
     /// Up to `max_direct` rows, the tree is built on all of them from their
     /// condensed distance matrix ([`condensed_distances`](super::condensed_distances),
-    /// then [`linkage_matrix`]): the result is
-    /// scipy's. Above, the rows are first grouped into `micro_clusters`
-    /// micro-clusters (see the module's "Large inputs").
+    /// then [`linkage_matrix`]), or for single linkage from the rows with the
+    /// distances computed as Prim's loop needs them (the same tree): the
+    /// result is scipy's. Above, the rows are first grouped into
+    /// `micro_clusters` micro-clusters (see the module's "Large inputs").
     ///
     /// Fails when `x` has no rows or a non-finite value, or when `k` is more
     /// than the rows (or the micro-clusters).

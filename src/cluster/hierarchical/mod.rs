@@ -84,6 +84,11 @@
 //! cluster. [`Hierarchical::micro`] is then `Some`, and the dendrogram's
 //! leaves are the micro-clusters (`"micro:j"`).
 //!
+//! Single linkage needs no distance matrix, but its time still grows as
+//! `n^2` (0.13 s at 5,000 rows, so about 1.4 s at 16,384, on one thread);
+//! the same `max_direct` applies to it, so that the four linkages see the
+//! same leaves and a user switching linkage compares like with like.
+//!
 //! # Determinism
 //!
 //! Distances are computed in parallel, each in a fixed order; the linkage is
