@@ -127,8 +127,9 @@ impl HierarchicalParams {
     ///
     /// Up to `max_direct` rows, the tree is built on all of them from their
     /// condensed distance matrix ([`condensed_distances`](super::condensed_distances),
-    /// then [`linkage_matrix`]), or for single linkage from the rows with the
-    /// distances computed as Prim's loop needs them (the same tree): the
+    /// then [`linkage_matrix`]), or for single linkage on sparse rows from the
+    /// rows, with the distances computed as Prim's loop needs them (the same
+    /// tree): the
     /// result is scipy's. Above, the rows are first grouped into
     /// `micro_clusters` micro-clusters (see the module's "Large inputs").
     ///
@@ -179,7 +180,7 @@ impl HierarchicalParams {
         };
         let leaves = rows.len();
         let linkage = self.get_linkage();
-        let matrix = if linkage == Linkage::Single {
+        let matrix = if linkage == Linkage::Single && rows.prefers_rows_for_single() {
             // Prim's tree from the rows themselves: the tree of the
             // condensed matrix, without it (see `single_linkage_merges`).
             let mut z = rows.single_linkage_merges();
