@@ -407,8 +407,9 @@ impl ClusterParams {
 
     /// Whether row `i` is a paragraph with fewer than `min_terms` terms that
     /// shares none with the paragraphs of its text within the context window
-    /// (at least one on each side; the one paragraph of a text has none to
-    /// share). Records standing alone (no group) are not paragraphs.
+    /// (taken as at least 1; the one paragraph of a text has none to share,
+    /// so it is isolated when short). Records standing alone (no group) are
+    /// not paragraphs and never isolated.
     fn is_isolated(
         &self,
         x: &SparseMatrix<f64>,

@@ -129,8 +129,7 @@ impl HierarchicalParams {
     /// condensed distance matrix ([`condensed_distances`](super::condensed_distances),
     /// then [`linkage_matrix`]), or for single linkage on sparse rows from the
     /// rows, with the distances computed as Prim's loop needs them (the same
-    /// tree): the
-    /// result is scipy's. Above, the rows are first grouped into
+    /// tree): the result is scipy's. Above, the rows are first grouped into
     /// `micro_clusters` micro-clusters (see the module's "Large inputs").
     ///
     /// Fails when `x` has no rows or a non-finite value, or when `k` is more
