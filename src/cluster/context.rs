@@ -79,7 +79,12 @@ impl ContextParams {
     /// assert!(!ContextParams::none().blends(&[Some(0), Some(0)]));
     /// ```
     pub fn blends(&self, groups: &[Option<usize>]) -> bool {
-        self.is_active() && Neighbours::of(groups).any()
+        self.blends_with(&Neighbours::of(groups))
+    }
+
+    /// [`blends`](Self::blends) with the rows' [`Neighbours`] already linked.
+    pub(crate) fn blends_with(&self, neighbours: &Neighbours) -> bool {
+        self.is_active() && neighbours.any()
     }
 
     /// Checks the weight and the floor are numbers in [0, 1].
@@ -121,10 +126,19 @@ impl ContextParams {
     /// assert_eq!(b.outer_view(3).unwrap().indices(), &[1]); // a record stays itself
     /// ```
     pub fn blend(&self, x: &SparseMatrix<f64>, groups: &[Option<usize>]) -> SparseMatrix<f64> {
-        assert_eq!(groups.len(), x.rows(), "one group per row");
+        self.blend_with(x, &Neighbours::of(groups))
+    }
+
+    /// [`blend`](Self::blend) with the rows' [`Neighbours`] already linked
+    /// (the clustering links them once for blending and the outlier rules).
+    pub(crate) fn blend_with(
+        &self,
+        x: &SparseMatrix<f64>,
+        neighbours: &Neighbours,
+    ) -> SparseMatrix<f64> {
         let n = x.rows();
-        let neighbours = Neighbours::of(groups);
-        if !(self.is_active() && neighbours.any()) {
+        assert_eq!(neighbours.prev.len(), n, "one group per row");
+        if !self.blends_with(neighbours) {
             // No row has a neighbour to take in: every row normalised, as
             // below, without taking the rows apart (the same values to the
             // bit, in a tenth of the time on 20 Newsgroups).
@@ -132,7 +146,7 @@ impl ContextParams {
             normalize_rows(&mut out);
             return out;
         }
-        let window = if self.is_active() { self.window } else { 0 };
+        let window = self.window;
         let rows: Vec<(Vec<u32>, Vec<f64>)> = (0..n)
             .into_par_iter()
             .map(|i| {

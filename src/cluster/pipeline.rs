@@ -542,9 +542,9 @@ impl ClusterParams {
                  no stop words, or --keep-metadata-lines)"
             )));
         }
-        let blends = self.context.blends(groups);
+        let blends = self.context.blends_with(&neighbours);
         let space = if blends {
-            let blended = self.context.blend(x, groups);
+            let blended = self.context.blend_with(x, &neighbours);
             if kept.len() == n {
                 blended
             } else {
