@@ -121,18 +121,11 @@ impl UnitRows {
 
     /// For each column, the rows holding it, in row order.
     fn postings(&self) -> Postings {
-        let n_cols = self
-            .indices
-            .iter()
-            .map(|&j| j as usize + 1)
-            .max()
-            .unwrap_or(0);
-        let mut colptr = vec![0usize; n_cols + 1];
-        for &j in &self.indices {
-            colptr[j as usize + 1] += 1;
-        }
-        for j in 0..n_cols {
-            colptr[j + 1] += colptr[j];
+        // colptr[j + 1] starts as column j's count, then sums up.
+        let mut colptr = vec![0usize];
+        colptr.extend(self.column_counts());
+        for j in 1..colptr.len() {
+            colptr[j] += colptr[j - 1];
         }
         let mut fill = colptr.clone();
         let mut rows = vec![0u32; self.indices.len()];
@@ -168,14 +161,23 @@ impl UnitRows {
     /// above: the 2,000 micro-clusters' centroids of all of 20 Newsgroups
     /// have `W` = 71 `n^2`.
     pub(crate) fn prefers_rows_for_single(&self) -> bool {
-        let n_cols = self.indices.iter().map(|&j| j as usize + 1).max();
-        let mut df = vec![0u64; n_cols.unwrap_or(0)];
-        for &j in &self.indices {
-            df[j as usize] += 1;
-        }
-        let w: u64 = df.iter().map(|&d| d * d).sum();
+        let w: u64 = self
+            .column_counts()
+            .iter()
+            .map(|&df| (df as u64) * (df as u64))
+            .sum();
         let n = self.n as u64;
         w <= 8 * n * n
+    }
+
+    /// How many rows hold each column, up to the last column held.
+    fn column_counts(&self) -> Vec<usize> {
+        let n_cols = self.indices.iter().map(|&j| j as usize + 1).max();
+        let mut counts = vec![0usize; n_cols.unwrap_or(0)];
+        for &j in &self.indices {
+            counts[j as usize] += 1;
+        }
+        counts
     }
 
     /// Single linkage's merges, unsorted, as scipy's `mst_single_linkage`
