@@ -134,7 +134,13 @@ fn row_bases(n: usize) -> Vec<usize> {
 /// `d(x, i)` for `i > x`, with no index arithmetic beyond one addition. On
 /// 5,000 posts (average linkage, `benches/hierarchical.rs`,
 /// `fit/linkage_average_5000`) this took the linkage from 184 ms with the
-/// linked list (and 155 ms with kodama's chain) to 122 ms.
+/// linked list (and 155 ms with kodama's chain) to 122 ms. The column reads
+/// are what is left: each is a cache miss, and with 4 KiB pages a TLB miss
+/// too, which is why the matrix asks for huge pages (`condensed` in
+/// `distance.rs`: 140 ms against 170 ms the same day). Keeping each
+/// cluster's nearest neighbour between scans (updated in the merge loop)
+/// halved the values scanned but not the time: the scans had been bringing
+/// in the very columns the merge then updates.
 pub(crate) fn nn_chain(d: &mut [f64], n: usize, linkage: Linkage) -> Vec<[f64; 4]> {
     let base = row_bases(n);
     let mut size = vec![1usize; n];
