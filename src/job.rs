@@ -242,7 +242,9 @@ impl ClusterJob {
         } else {
             Vec::new()
         };
-        let clustering = self.clustering.fit_marked(x, &groups, &metadata)?;
+        let (clustering, space) = self.clustering.fit_marked_in_space(x, &groups, &metadata)?;
+        // Kept for the map only (freed here without one).
+        let map_space = self.coords.map(|dims| (dims, space));
         let (labels, order) = by_size(&clustering);
         let k = order.len();
 
@@ -290,11 +292,10 @@ impl ClusterJob {
 
         // The map is drawn from the space the topics were found in: the
         // TF-IDF rows with plain-text paragraphs blended with their context.
-        let map = match self.coords {
+        let map = match map_space {
             None => None,
-            Some(dims) => {
+            Some((dims, space)) => {
                 progress.stage("placing documents on the map");
-                let space = self.clustering.context.blend(x, &groups);
                 Some(self.coords_params(dims).fit(&space, &labels)?.into_parts())
             }
         };

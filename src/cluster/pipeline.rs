@@ -498,6 +498,23 @@ impl ClusterParams {
         groups: &[Option<usize>],
         metadata: &[bool],
     ) -> Result<Clustering> {
+        self.fit_marked_in_space(x, groups, metadata)
+            .map(|(clustering, _)| clustering)
+    }
+
+    /// [`fit_marked`](Self::fit_marked), also giving back the space the
+    /// documents were clustered in, one row per row of `x`: the rows blended
+    /// with their context ([`ContextParams::blend`]; normalised where
+    /// nothing is blended), the rows without terms empty. `ClusterJob` draws
+    /// the topic map (`--coords`) in it rather than blending a second time
+    /// (a pass that took 170 ms for 18,846 posts in texts of ten
+    /// paragraphs).
+    pub(crate) fn fit_marked_in_space(
+        &self,
+        x: &SparseMatrix<f64>,
+        groups: &[Option<usize>],
+        metadata: &[bool],
+    ) -> Result<(Clustering, SparseMatrix<f64>)> {
         self.check()?;
         if !metadata.is_empty() && metadata.len() != x.rows() {
             return Err(Error::Fit(format!(
@@ -655,6 +672,7 @@ impl ClusterParams {
                 }
             }
         }
+        let clustered = kept.clone();
         let kept: Vec<usize> = kept.into_iter().filter(|&i| labels[i] >= 0).collect();
         let centroids = own_centroids(x, &labels, k);
         let t = centroids_t(&centroids, x.cols());
@@ -694,7 +712,7 @@ impl ClusterParams {
                 "every one of the {n} documents is an outlier (see --outlier-threshold)"
             )));
         }
-        Ok(Clustering {
+        let clustering = Clustering {
             labels,
             scores,
             outliers,
@@ -705,7 +723,8 @@ impl ClusterParams {
             runs: (self.method != Method::Hierarchical).then(|| self.runs(blends, space.rows())),
             silhouette,
             dendrogram: found.dendrogram,
-        })
+        };
+        Ok((clustering, unselect_rows(space, &clustered, n)))
     }
 }
 
@@ -1025,6 +1044,28 @@ pub fn select_rows(x: &SparseMatrix<f64>, keep: &[usize]) -> SparseMatrix<f64> {
     SparseMatrix::new((keep.len(), x.cols()), indptr, indices, data)
 }
 
+/// The inverse of [`select_rows`] for rows left out because they were empty:
+/// `rows`, the rows `kept` (increasing) of a matrix of `n` rows, back in
+/// their places, the other rows empty. No value is copied.
+fn unselect_rows(rows: SparseMatrix<f64>, kept: &[usize], n: usize) -> SparseMatrix<f64> {
+    debug_assert_eq!(rows.rows(), kept.len());
+    if kept.len() == n {
+        return rows;
+    }
+    let cols = rows.cols();
+    let (indptr, indices, data) = rows.into_raw_storage();
+    let mut full = Vec::with_capacity(n + 1);
+    full.push(indptr[0]);
+    let mut next = 0;
+    for i in 0..n {
+        if kept.get(next) == Some(&i) {
+            next += 1;
+        }
+        full.push(indptr[next]);
+    }
+    SparseMatrix::new((n, cols), full, indices, data)
+}
+
 /// The normalised mean of each topic's members' rows.
 fn own_centroids(x: &SparseMatrix<f64>, labels: &[i64], k: usize) -> Vec<Vec<f64>> {
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
@@ -1155,5 +1196,39 @@ mod tests {
         assert!("-1".parse::<NInit>().is_err());
         assert_eq!("hartigan".parse::<Refine>().unwrap(), Refine::Hartigan);
         assert!("kl".parse::<Refine>().is_err());
+    }
+
+    /// The space given back for the map is the one `blend` makes, row for
+    /// row, empty rows (left out of the clustering) included.
+    #[test]
+    fn the_space_given_back_is_the_blended_rows() {
+        // Two texts (rows 0-2 with an empty row 1, rows 3-5) and a record.
+        let x: SparseMatrix<f64> = sprs::TriMatI::<f64, u32>::from_triplets(
+            (7, 4),
+            vec![0, 2, 2, 3, 4, 4, 5, 6],
+            vec![0, 0, 1, 2, 2, 3, 3, 1],
+            vec![1.0, 2.0, 0.5, 1.0, 1.0, 3.0, 1.0, 2.0],
+        )
+        .to_csr();
+        let groups = [Some(0), Some(0), Some(0), Some(1), Some(1), Some(1), None];
+        for window in [0, 1, 3] {
+            let params = ClusterParams {
+                k: KChoice::Fixed(2),
+                context: ContextParams {
+                    window,
+                    ..ContextParams::default()
+                },
+                ..ClusterParams::default()
+            };
+            let (clustering, space) = params.fit_marked_in_space(&x, &groups, &[]).unwrap();
+            let blended = params.context.blend(&x, &groups);
+            assert_eq!(space.shape(), (7, 4));
+            assert_eq!(space.indptr().raw_storage(), blended.indptr().raw_storage());
+            assert_eq!(space.indices(), blended.indices(), "window {window}");
+            assert_eq!(space.data(), blended.data(), "window {window}");
+            assert_eq!(space.outer_view(1).unwrap().nnz(), 0);
+            assert_eq!(clustering.labels[1], -1);
+            assert_eq!(clustering, params.fit(&x, &groups).unwrap());
+        }
     }
 }
