@@ -13,6 +13,8 @@
 //! - `pipeline`: the clustering pipeline (`ClusterParams::fit`: outliers,
 //!   k-means with its defaults: one run refined by Hartigan's moves,
 //!   centroids, scores), k = 20;
+//! - `context`: the document context's blend of every post with its
+//!   neighbours, the posts taken as texts of ten paragraphs;
 //! - `silhouette`: the exact cosine silhouette of a 20-topic labelling;
 //! - `ctfidf`: c-TF-IDF of 20 topics from the raw counts;
 //! - `news_job`: the whole `topica cluster data/news --k 4` job in process.
@@ -25,7 +27,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, measurement::WallTime};
-use topica::cluster::{Algorithm, ClusterParams, KChoice, SphericalKMeansParams};
+use topica::cluster::{Algorithm, ClusterParams, ContextParams, KChoice, SphericalKMeansParams};
 use topica::corpus::{Corpus, ReadOptions, reference_file};
 use topica::job::{ClusterJob, Progress};
 use topica::metrics::silhouette_cosine;
@@ -92,6 +94,21 @@ fn newsgroups(c: &mut Criterion) {
             let found = params.fit(x, &groups).expect("the pipeline fits");
             assert_eq!(found.n_topics(), 20);
             found.objective
+        })
+    });
+    g.finish();
+
+    // The posts taken as texts of ten paragraphs each (rows 0-9, 10-19...),
+    // blended with their context's defaults (window 3, gated).
+    let texts_of_ten: Vec<Option<usize>> = (0..n).map(|i| Some(i / 10)).collect();
+    let context = ContextParams::default();
+    let mut g = group(c, "context");
+    g.bench_function("blend_texts_of_10", |b| {
+        b.iter(|| {
+            let blended = context.blend(x, &texts_of_ten);
+            assert_eq!(blended.rows(), n);
+            assert!(blended.nnz() > 3 * x.nnz());
+            blended.nnz()
         })
     });
     g.finish();

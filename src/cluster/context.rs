@@ -147,64 +147,94 @@ impl ContextParams {
             return out;
         }
         let window = self.window;
+        let gated = self.floor < 1.0;
+        let norms: Vec<f64> = if gated {
+            (0..n)
+                .into_par_iter()
+                .map(|i| l2_norm(x.outer_view(i).expect("row in range").data()))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        // Each row sums its own entries and its neighbours' (scaled) into a
+        // dense accumulator, one per thread, column by column in the order
+        // the rows come (own row, then left before right at each distance):
+        // the same sums, to the bit, as sorting the entries by column with
+        // a stable sort and adding up equal columns (the tests keep that
+        // version as the reference). The gates' dot products read the own
+        // row from the accumulator before any neighbour is added, over each
+        // neighbour's columns in order: sprs's `dot` sums the same products
+        // in the same order, and the columns not shared add +0.0, which
+        // changes no sum. The columns come out in order from a bit set
+        // ([`ColumnSet`]), not sorted. On 18,846 posts in texts of ten
+        // paragraphs (`cargo bench --bench cluster -- context`) this took
+        // the blend from 131 ms (sorting every row's entries, sprs's `dot`
+        // for the gates) to 86 ms.
         let rows: Vec<(Vec<u32>, Vec<f64>)> = (0..n)
             .into_par_iter()
-            .map(|i| {
-                let own = x.outer_view(i).expect("row in range");
-                if own.nnz() == 0 {
-                    return (Vec::new(), Vec::new());
-                }
-                let own_norm = l2_norm(own.data());
-                let mut entries: Vec<(u32, f64)> = own
-                    .indices()
-                    .iter()
-                    .copied()
-                    .zip(own.data().iter().copied())
-                    .collect();
-                let mut w = 1.0;
-                let mut d = 0;
-                // Left then right at each distance, as the weights fall.
-                for (dj, j) in neighbours.within(i, window) {
-                    while d < dj {
-                        d += 1;
-                        w *= self.weight;
+            .map_init(
+                || (vec![0.0f64; x.cols()], ColumnSet::new(x.cols())),
+                |(acc, seen), i| {
+                    let own = x.outer_view(i).expect("row in range");
+                    if own.nnz() == 0 {
+                        return (Vec::new(), Vec::new());
                     }
-                    let row = x.outer_view(j).expect("row in range");
-                    let gate = if self.floor >= 1.0 {
-                        1.0
-                    } else {
-                        let norm = l2_norm(row.data());
-                        let cos = if norm > 0.0 {
-                            own.dot(&row) / (own_norm * norm)
+                    for (&c, &v) in own.indices().iter().zip(own.data()) {
+                        let c = c as usize;
+                        if seen.insert(c) {
+                            acc[c] = v;
                         } else {
-                            0.0
-                        };
-                        self.floor + (1.0 - self.floor) * cos
-                    };
-                    entries.extend(
-                        row.indices()
-                            .iter()
-                            .zip(row.data())
-                            .map(|(&c, &v)| (c, w * gate * v)),
-                    );
-                }
-                entries.sort_by_key(|e| e.0);
-                let mut indices: Vec<u32> = Vec::with_capacity(entries.len());
-                let mut data: Vec<f64> = Vec::with_capacity(entries.len());
-                for (c, v) in entries {
-                    if indices.last() == Some(&c) {
-                        *data.last_mut().expect("same length") += v;
-                    } else {
-                        indices.push(c);
-                        data.push(v);
+                            acc[c] += v;
+                        }
                     }
-                }
-                let norm = l2_norm(&data);
-                if norm > 0.0 {
-                    data.iter_mut().for_each(|v| *v /= norm);
-                }
-                (indices, data)
-            })
+                    // Each neighbour with its scale (distance weight times
+                    // gate), left then right at each distance.
+                    let mut w = 1.0;
+                    let mut d = 0;
+                    let scaled: Vec<(usize, f64)> = neighbours
+                        .within(i, window)
+                        .map(|(dj, j)| {
+                            while d < dj {
+                                d += 1;
+                                w *= self.weight;
+                            }
+                            if !gated {
+                                return (j, w * 1.0);
+                            }
+                            let row = x.outer_view(j).expect("row in range");
+                            let cos = if norms[j] > 0.0 {
+                                let mut dot = 0.0;
+                                for (&c, &v) in row.indices().iter().zip(row.data()) {
+                                    let c = c as usize;
+                                    dot += if seen.contains(c) { acc[c] * v } else { 0.0 };
+                                }
+                                dot / (norms[i] * norms[j])
+                            } else {
+                                0.0
+                            };
+                            (j, w * (self.floor + (1.0 - self.floor) * cos))
+                        })
+                        .collect();
+                    for (j, scale) in scaled {
+                        let row = x.outer_view(j).expect("row in range");
+                        for (&c, &v) in row.indices().iter().zip(row.data()) {
+                            let c = c as usize;
+                            if seen.insert(c) {
+                                acc[c] = scale * v;
+                            } else {
+                                acc[c] += scale * v;
+                            }
+                        }
+                    }
+                    let touched = seen.take_sorted();
+                    let mut data: Vec<f64> = touched.iter().map(|&c| acc[c as usize]).collect();
+                    let norm = l2_norm(&data);
+                    if norm > 0.0 {
+                        data.iter_mut().for_each(|v| *v /= norm);
+                    }
+                    (touched, data)
+                },
+            )
             .collect();
         let mut indptr = Vec::with_capacity(n + 1);
         indptr.push(0usize);
@@ -217,6 +247,68 @@ impl ContextParams {
             indptr.push(indices.len());
         }
         SparseMatrix::new((n, x.cols()), indptr, indices, data)
+    }
+}
+
+/// A set of columns, emptied in increasing order: a bit per column, and the
+/// columns in the order they came.
+struct ColumnSet {
+    bits: Vec<u64>,
+    added: Vec<u32>,
+}
+
+impl ColumnSet {
+    fn new(n_cols: usize) -> Self {
+        ColumnSet {
+            bits: vec![0; n_cols.div_ceil(64)],
+            added: Vec::new(),
+        }
+    }
+
+    #[inline]
+    fn contains(&self, c: usize) -> bool {
+        self.bits[c / 64] >> (c % 64) & 1 == 1
+    }
+
+    /// Adds `c`; whether it was new.
+    #[inline]
+    fn insert(&mut self, c: usize) -> bool {
+        let (word, bit) = (&mut self.bits[c / 64], 1u64 << (c % 64));
+        let new = *word & bit == 0;
+        if new {
+            *word |= bit;
+            self.added.push(c as u32);
+        }
+        new
+    }
+
+    /// The columns in increasing order, leaving the set empty: read off the
+    /// bits between the least and the greatest column when they span few
+    /// words for the number of columns, else sorted.
+    fn take_sorted(&mut self) -> Vec<u32> {
+        let mut out = Vec::with_capacity(self.added.len());
+        let (lo, hi) = self
+            .added
+            .iter()
+            .fold((u32::MAX, 0), |(lo, hi), &c| (lo.min(c), hi.max(c)));
+        let (lo, hi) = (lo as usize / 64, hi as usize / 64);
+        if !self.added.is_empty() && hi - lo < 8 * self.added.len() {
+            for (w, word) in self.bits[lo..=hi].iter_mut().enumerate() {
+                let mut bits = std::mem::take(word);
+                while bits != 0 {
+                    out.push(((lo + w) * 64) as u32 + bits.trailing_zeros());
+                    bits &= bits - 1;
+                }
+            }
+        } else {
+            out.extend_from_slice(&self.added);
+            out.sort_unstable();
+            for &c in &out {
+                self.bits[c as usize / 64] = 0;
+            }
+        }
+        self.added.clear();
+        out
     }
 }
 
@@ -352,5 +444,126 @@ mod tests {
         }
         // Most paragraphs took in some neighbour.
         assert!(changed > docs.len() / 2, "{changed}");
+    }
+
+    /// The blend as it was first written: every entry of the row and its
+    /// neighbours in one list, sorted by column with a stable sort, equal
+    /// columns added up in order; `blend_with` must give the same bits.
+    fn blend_by_sorting(
+        params: &ContextParams,
+        x: &SparseMatrix<f64>,
+        groups: &[Option<usize>],
+    ) -> Vec<(Vec<u32>, Vec<f64>)> {
+        let neighbours = Neighbours::of(groups);
+        (0..x.rows())
+            .map(|i| {
+                let own = x.outer_view(i).unwrap();
+                if own.nnz() == 0 {
+                    return (Vec::new(), Vec::new());
+                }
+                let own_norm = l2_norm(own.data());
+                let mut entries: Vec<(u32, f64)> = own
+                    .indices()
+                    .iter()
+                    .copied()
+                    .zip(own.data().iter().copied())
+                    .collect();
+                let (mut w, mut d) = (1.0, 0);
+                for (dj, j) in neighbours.within(i, params.window) {
+                    while d < dj {
+                        d += 1;
+                        w *= params.weight;
+                    }
+                    let row = x.outer_view(j).unwrap();
+                    let gate = if params.floor >= 1.0 {
+                        1.0
+                    } else {
+                        let norm = l2_norm(row.data());
+                        let cos = if norm > 0.0 {
+                            own.dot(&row) / (own_norm * norm)
+                        } else {
+                            0.0
+                        };
+                        params.floor + (1.0 - params.floor) * cos
+                    };
+                    entries.extend(row.iter().map(|(c, &v)| (c as u32, w * gate * v)));
+                }
+                entries.sort_by_key(|e| e.0);
+                let (mut indices, mut data): (Vec<u32>, Vec<f64>) = (Vec::new(), Vec::new());
+                for (c, v) in entries {
+                    if indices.last() == Some(&c) {
+                        *data.last_mut().unwrap() += v;
+                    } else {
+                        indices.push(c);
+                        data.push(v);
+                    }
+                }
+                let norm = l2_norm(&data);
+                if norm > 0.0 {
+                    data.iter_mut().for_each(|v| *v /= norm);
+                }
+                (indices, data)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn blending_adds_up_as_the_sorting_reference_to_the_bit() {
+        use rand::{Rng, SeedableRng};
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/news");
+        let corpus = crate::corpus::Corpus::read(&[dir], &Default::default()).unwrap();
+        let (_, news) = TfidfVectorizer::params()
+            .fit_transform(&corpus.texts())
+            .unwrap();
+        let mut sources: Vec<&str> = corpus.documents.iter().map(|d| &*d.source).collect();
+        sources.dedup();
+        let news_groups: Vec<Option<usize>> = corpus
+            .documents
+            .iter()
+            .map(|d| sources.iter().position(|s| *s == &*d.source))
+            .collect();
+        // Random rows over few columns (many shared terms), some empty, in
+        // five interleaved texts and some records.
+        let mut rng = rand_xoshiro::Xoshiro256Plus::seed_from_u64(11);
+        let mut tri = sprs::TriMatI::<f64, u32>::new((300, 40));
+        for i in 0..300 {
+            if rng.gen_bool(0.9) {
+                for c in 0..40 {
+                    if rng.gen_bool(0.2) {
+                        tri.add_triplet(i, c, rng.r#gen::<f64>() * 3.0);
+                    }
+                }
+            }
+        }
+        let random: SparseMatrix<f64> = tri.to_csr();
+        let random_groups: Vec<Option<usize>> = (0..300)
+            .map(|_| rng.gen_bool(0.9).then(|| rng.gen_range(0..5)))
+            .collect();
+        let cases = [
+            (news.matrix(), news_groups.as_slice()),
+            (&random, random_groups.as_slice()),
+        ];
+        for (x, groups) in cases {
+            for (window, weight, floor) in [(3, 1.0, 0.1), (1, 0.7, 1.0), (5, 0.5, 0.0)] {
+                let params = ContextParams {
+                    window,
+                    weight,
+                    floor,
+                };
+                let got = params.blend(x, groups);
+                let want = blend_by_sorting(&params, x, groups);
+                assert_eq!(got.rows(), want.len());
+                for (i, (indices, data)) in want.iter().enumerate() {
+                    let row = got.outer_view(i).unwrap();
+                    assert_eq!(
+                        row.indices(),
+                        indices.as_slice(),
+                        "row {i}, window {window}"
+                    );
+                    let bits = |v: &[f64]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(bits(row.data()), bits(data), "row {i}, window {window}");
+                }
+            }
+        }
     }
 }
