@@ -615,6 +615,44 @@ fn news_k4_holds_for_every_seed_and_metadata_lines_can_be_kept() {
     );
 }
 
+/// The terminal summary counts the outliers by rule and lists the first
+/// ten: a corpus of paragraphs can have thousands (the report lists all).
+#[test]
+fn the_summary_lists_ten_outliers_and_counts_the_rest() {
+    let dir = tmp();
+    for entry in fs::read_dir(NEWS).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    // Twelve paragraphs of stop words only: twelve more without terms.
+    let junk: Vec<&str> = ["and the", "it is", "of them"].repeat(4);
+    fs::write(dir.path().join("zz-junk.txt"), junk.join("\n\n")).unwrap();
+    let out = dir.path().join("report.json");
+    let r = run(["cluster", &arg(dir.path()), "--k", "4", "-o", &arg(&out)]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let report: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(report["outliers"].as_array().unwrap().len(), 17);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("Outliers (topic -1): "))
+        .expect("an outliers section");
+    assert_eq!(
+        lines[at],
+        "Outliers (topic -1): 14 no-terms, 2 isolated, 1 metadata-line"
+    );
+    let listed = lines[at + 1..]
+        .iter()
+        .take_while(|l| l.starts_with("  - "))
+        .count();
+    assert_eq!(listed, 10, "{}", r.stdout);
+    assert!(
+        lines[at + 11].starts_with("  ... and 7 more (all of them"),
+        "{}",
+        r.stdout
+    );
+}
+
 /// `--n-init auto` and `--refine auto` resolve by whether document context
 /// blended paragraphs, and the report says what they came to.
 #[test]

@@ -128,7 +128,8 @@ pub struct DocumentTopic {
 pub struct Outlier {
     /// The document's id.
     pub id: String,
-    /// The rule: `"no-terms"` or `"far-from-topics"`.
+    /// The rule: `"no-terms"`, `"metadata-line"`, `"isolated"` or
+    /// `"far-from-topics"`.
     pub rule: String,
     /// The reason in words.
     pub reason: String,
@@ -238,7 +239,10 @@ impl TopicReport {
 
     /// A readable summary: each topic with its size, top terms and two
     /// representative paragraphs (`texts` maps a document's index in
-    /// [`documents`](Self::documents) to its text), then the outliers.
+    /// [`documents`](Self::documents) to its text), then the outliers: how
+    /// many by rule, and the first [`SUMMARY_OUTLIERS`] with their reasons
+    /// (a corpus of paragraphs can have thousands; the report lists them
+    /// all).
     pub fn summary(&self, texts: &[&str], terms: usize) -> String {
         let mut s = String::new();
         let n = self.documents.len();
@@ -288,9 +292,30 @@ impl TopicReport {
             }
         }
         if !self.outliers.is_empty() {
-            let _ = writeln!(s, "\nOutliers (topic -1):");
+            // How many by rule, the most common first.
+            let mut rules: Vec<(&str, usize)> = Vec::new();
             for o in &self.outliers {
+                match rules.iter_mut().find(|(rule, _)| *rule == o.rule) {
+                    Some((_, count)) => *count += 1,
+                    None => rules.push((&o.rule, 1)),
+                }
+            }
+            rules.sort_by_key(|r| std::cmp::Reverse(r.1));
+            let counts: Vec<String> = rules
+                .iter()
+                .map(|(rule, count)| format!("{count} {rule}"))
+                .collect();
+            let _ = writeln!(s, "\nOutliers (topic -1): {}", counts.join(", "));
+            for o in self.outliers.iter().take(SUMMARY_OUTLIERS) {
                 let _ = writeln!(s, "  - {}: {}", o.id, o.reason);
+            }
+            if self.outliers.len() > SUMMARY_OUTLIERS {
+                let _ = writeln!(
+                    s,
+                    "  ... and {} more (all of them, with their reasons, in the report's \
+                     `outliers`, -o FILE; topic -1 in --assignments)",
+                    self.outliers.len() - SUMMARY_OUTLIERS
+                );
             }
         }
         if let Some(m) = &self.metrics {
@@ -309,6 +334,9 @@ impl TopicReport {
         s
     }
 }
+
+/// The outliers a [`summary`](TopicReport::summary) lists one by one.
+pub const SUMMARY_OUTLIERS: usize = 10;
 
 /// The first `max` characters of `text` on one line, with an ellipsis when cut.
 ///
