@@ -109,7 +109,9 @@ impl ContextParams {
     /// text are its rows in corpus order, and a paragraph's neighbours are
     /// the paragraphs of its text within the window ([`Neighbours`]), even
     /// when rows of other texts lie between them. Rows come out
-    /// L2-normalised; empty rows stay empty.
+    /// L2-normalised; empty rows stay empty, and a row whose stored values
+    /// are all zero takes in no neighbour (it has no direction to gate them
+    /// by).
     ///
     /// ```
     /// use topica::cluster::ContextParams;
@@ -148,14 +150,10 @@ impl ContextParams {
         }
         let window = self.window;
         let gated = self.floor < 1.0;
-        let norms: Vec<f64> = if gated {
-            (0..n)
-                .into_par_iter()
-                .map(|i| l2_norm(x.outer_view(i).expect("row in range").data()))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let norms: Vec<f64> = (0..n)
+            .into_par_iter()
+            .map(|i| l2_norm(x.outer_view(i).expect("row in range").data()))
+            .collect();
         // Each row sums its own entries and its neighbours' (scaled) into a
         // dense accumulator, one per thread, column by column in the order
         // the rows come (own row, then left before right at each distance):
@@ -176,7 +174,9 @@ impl ContextParams {
                 || (vec![0.0f64; x.cols()], ColumnSet::new(x.cols())),
                 |(acc, seen), i| {
                     let own = x.outer_view(i).expect("row in range");
-                    if own.nnz() == 0 {
+                    // A row of stored zeros is empty too (its gates would
+                    // divide by its norm, 0).
+                    if norms[i] == 0.0 {
                         return (Vec::new(), Vec::new());
                     }
                     for (&c, &v) in own.indices().iter().zip(own.data()) {
@@ -505,6 +505,29 @@ mod tests {
                 (indices, data)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_row_of_stored_zeros_takes_in_no_neighbour() {
+        let x = SparseMatrix::new((3, 2), vec![0, 1, 2, 3], vec![0, 1, 1], vec![1.0, 0.0, 2.0]);
+        let groups = [Some(0), Some(0), Some(0)];
+        for floor in [0.1, 1.0] {
+            let params = ContextParams {
+                window: 1,
+                weight: 1.0,
+                floor,
+            };
+            let b = params.blend(&x, &groups);
+            assert_eq!(b.outer_view(1).unwrap().nnz(), 0, "floor {floor}");
+            assert!(b.data().iter().all(|v| v.is_finite()), "floor {floor}");
+            // Row 0 takes in row 1's stored zero, nothing else.
+            let row = b.outer_view(0).unwrap();
+            assert_eq!(row.get(0), Some(&1.0), "floor {floor}");
+            assert!(
+                row.iter().all(|(c, &v)| c == 0 || v == 0.0),
+                "floor {floor}"
+            );
+        }
     }
 
     #[test]
