@@ -354,7 +354,11 @@ const HUGE_PAGES_FROM: usize = 4 << 20;
 ///
 /// Linux's default (`/sys/kernel/mm/transparent_hugepage/enabled` set to
 /// `madvise`, as here) gives huge pages only to memory advised so; with
-/// `always` this changes nothing, with `never` the advice is ignored.
+/// `always` this changes nothing, with `never` the advice is ignored. With
+/// the default `defrag` setting (`madvise`) the kernel may compact memory to
+/// find a free huge page when the matrix is first written, which on a
+/// machine whose memory is fragmented costs time there rather than in the
+/// linkage.
 #[cfg(target_os = "linux")]
 fn advise_huge_pages<T>(buf: &mut [MaybeUninit<T>]) {
     let bytes = std::mem::size_of_val(buf);
