@@ -199,7 +199,8 @@ impl ContextParams {
                                 w *= self.weight;
                             }
                             if !gated {
-                                return (j, w * 1.0);
+                                // A gate of 1: `w * 1.0` is `w`.
+                                return (j, w);
                             }
                             let row = x.outer_view(j).expect("row in range");
                             let cos = if norms[j] > 0.0 {
