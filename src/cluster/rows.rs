@@ -96,6 +96,11 @@ pub trait Rows: Sync {
     /// Dot products of row `i` with the `k` centroids stored feature-major in
     /// `centroids_t` (`dim * k` values), written into `out` (length `k`).
     fn dots_t(&self, i: usize, centroids_t: &[f64], k: usize, out: &mut [f64]);
+    /// Row `i`'s stored entries `(columns, values)` in column order, for
+    /// sparse rows; `None` for dense ones (the default).
+    fn sparse_row(&self, _i: usize) -> Option<(&[u32], &[f64])> {
+        None
+    }
     /// Sums of weighted rows by label into the feature-major block `block`
     /// (`dim * k` values, zeroed first): `block[j * k + labels[i]] +=
     /// weights[i] * x[i, j]` for every row whose weight is not zero and whose
@@ -250,6 +255,11 @@ impl Rows for SparseMatrix<f64> {
         Some(WithColumns::new(self))
     }
 
+    fn sparse_row(&self, i: usize) -> Option<(&[u32], &[f64])> {
+        let span = self.indptr().outer_inds_sz(i);
+        Some((&self.indices()[span.clone()], &self.data()[span]))
+    }
+
     fn dots_t(&self, i: usize, centroids_t: &[f64], k: usize, out: &mut [f64]) {
         out.iter_mut().for_each(|o| *o = 0.0);
         let Some(row) = self.outer_view(i) else {
@@ -347,6 +357,10 @@ impl Rows for WithColumns<'_> {
 
     fn dots_t(&self, i: usize, centroids_t: &[f64], k: usize, out: &mut [f64]) {
         self.rows.dots_t(i, centroids_t, k, out)
+    }
+
+    fn sparse_row(&self, i: usize) -> Option<(&[u32], &[f64])> {
+        self.rows.sparse_row(i)
     }
 
     fn sums_by_label(&self, labels: &[usize], weights: &[f64], block: &mut [f64], k: usize) {
