@@ -454,17 +454,24 @@ fn assign_with_norms<R: Rows>(
                     _ => x.dots_t(i, centroids_t, k, &mut dots),
                 }
                 let norm = norms[i];
-                let (mut best, mut best_dot) = (0, dots[0]);
-                for (c, &d) in dots.iter().enumerate().skip(1) {
-                    if d > best_dot {
-                        best = c;
-                        best_dot = d;
-                    }
-                }
+                let (best, best_dot) = first_max(&dots);
                 *slot = (best, if norm > 0.0 { best_dot / norm } else { 0.0 });
             }
         });
     out
+}
+
+/// The first of the largest dot products (the nearest centroid, the first
+/// on ties) and its value; `dots` is not empty.
+fn first_max(dots: &[f64]) -> (usize, f64) {
+    let (mut best, mut best_dot) = (0, dots[0]);
+    for (c, &d) in dots.iter().enumerate().skip(1) {
+        if d > best_dot {
+            best = c;
+            best_dot = d;
+        }
+    }
+    (best, best_dot)
 }
 
 /// From this many clusters on, an assignment step whose centroids are
@@ -841,13 +848,7 @@ fn mini_batch<R: Rows>(
                 .map(|&i| {
                     let mut dots = vec![0.0; k];
                     x.dots_t(i, &t, k, &mut dots);
-                    let (mut best, mut best_dot) = (0, dots[0]);
-                    for (c, &d) in dots.iter().enumerate().skip(1) {
-                        if d > best_dot {
-                            best = c;
-                            best_dot = d;
-                        }
-                    }
+                    let (best, best_dot) = first_max(&dots);
                     let norm = x.norm(i);
                     (best, if norm > 0.0 { best_dot / norm } else { 0.0 })
                 })
@@ -1220,13 +1221,7 @@ mod tests {
         let mut dots = vec![0.0; k];
         for (i, &(label, cos)) in got.iter().enumerate() {
             x.dots_t(i, &t, k, &mut dots);
-            let (mut best, mut best_dot) = (0, dots[0]);
-            for (c, &d) in dots.iter().enumerate().skip(1) {
-                if d > best_dot {
-                    best = c;
-                    best_dot = d;
-                }
-            }
+            let (best, best_dot) = first_max(&dots);
             let want = if norms[i] > 0.0 {
                 best_dot / norms[i]
             } else {
