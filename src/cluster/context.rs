@@ -164,15 +164,15 @@ impl ContextParams {
         // neighbour's columns in order: sprs's `dot` sums the same products
         // in the same order, and the columns not shared add +0.0, which
         // changes no sum. The columns come out in order from a bit set
-        // ([`ColumnSet`]), not sorted. On 18,846 posts in texts of ten
+        // ([`SparseSum`]), not sorted. On 18,846 posts in texts of ten
         // paragraphs (`cargo bench --bench cluster -- context`) this took
         // the blend from 131 ms (sorting every row's entries, sprs's `dot`
         // for the gates) to 86 ms.
         let rows: Vec<(Vec<u32>, Vec<f64>)> = (0..n)
             .into_par_iter()
             .map_init(
-                || (vec![0.0f64; x.cols()], ColumnSet::new(x.cols())),
-                |(acc, seen), i| {
+                || (SparseSum::new(x.cols()), Vec::new()),
+                |(sum, scaled), i| {
                     let own = x.outer_view(i).expect("row in range");
                     // A row of stored zeros is empty too (its gates would
                     // divide by its norm, 0).
@@ -180,60 +180,47 @@ impl ContextParams {
                         return (Vec::new(), Vec::new());
                     }
                     for (&c, &v) in own.indices().iter().zip(own.data()) {
-                        let c = c as usize;
-                        if seen.insert(c) {
-                            acc[c] = v;
-                        } else {
-                            acc[c] += v;
-                        }
+                        sum.add(c, v);
                     }
                     // Each neighbour with its scale (distance weight times
-                    // gate), left then right at each distance.
-                    let mut w = 1.0;
-                    let mut d = 0;
-                    let scaled: Vec<(usize, f64)> = neighbours
-                        .within(i, window)
-                        .map(|(dj, j)| {
-                            while d < dj {
-                                d += 1;
-                                w *= self.weight;
+                    // gate), left then right at each distance; the gates
+                    // read the own row, alone in the sum so far.
+                    let (mut w, mut d) = (1.0, 0);
+                    scaled.clear();
+                    for (dj, j) in neighbours.within(i, window) {
+                        while d < dj {
+                            d += 1;
+                            w *= self.weight;
+                        }
+                        if !gated {
+                            // A gate of 1: `w * 1.0` is `w`.
+                            scaled.push((j, w));
+                            continue;
+                        }
+                        let row = x.outer_view(j).expect("row in range");
+                        let cos = if norms[j] > 0.0 {
+                            let mut dot = 0.0;
+                            for (&c, &v) in row.indices().iter().zip(row.data()) {
+                                dot += sum.get(c).map_or(0.0, |own| own * v);
                             }
-                            if !gated {
-                                // A gate of 1: `w * 1.0` is `w`.
-                                return (j, w);
-                            }
-                            let row = x.outer_view(j).expect("row in range");
-                            let cos = if norms[j] > 0.0 {
-                                let mut dot = 0.0;
-                                for (&c, &v) in row.indices().iter().zip(row.data()) {
-                                    let c = c as usize;
-                                    dot += if seen.contains(c) { acc[c] * v } else { 0.0 };
-                                }
-                                dot / (norms[i] * norms[j])
-                            } else {
-                                0.0
-                            };
-                            (j, w * (self.floor + (1.0 - self.floor) * cos))
-                        })
-                        .collect();
-                    for (j, scale) in scaled {
+                            dot / (norms[i] * norms[j])
+                        } else {
+                            0.0
+                        };
+                        scaled.push((j, w * (self.floor + (1.0 - self.floor) * cos)));
+                    }
+                    for &(j, scale) in scaled.iter() {
                         let row = x.outer_view(j).expect("row in range");
                         for (&c, &v) in row.indices().iter().zip(row.data()) {
-                            let c = c as usize;
-                            if seen.insert(c) {
-                                acc[c] = scale * v;
-                            } else {
-                                acc[c] += scale * v;
-                            }
+                            sum.add(c, scale * v);
                         }
                     }
-                    let touched = seen.take_sorted();
-                    let mut data: Vec<f64> = touched.iter().map(|&c| acc[c as usize]).collect();
+                    let (columns, mut data) = sum.take();
                     let norm = l2_norm(&data);
                     if norm > 0.0 {
                         data.iter_mut().for_each(|v| *v /= norm);
                     }
-                    (touched, data)
+                    (columns, data)
                 },
             )
             .collect();
@@ -251,43 +238,51 @@ impl ContextParams {
     }
 }
 
-/// A set of columns, emptied in increasing order: a bit per column, and the
-/// columns in the order they came.
-struct ColumnSet {
+/// A sparse sum of rows: a dense value per column, a bit per column saying
+/// whether it holds one, and the columns in the order they came. A column's
+/// first value is stored as is and the next ones added to it, so each
+/// column sums its values in the order they are added.
+struct SparseSum {
+    values: Vec<f64>,
     bits: Vec<u64>,
     added: Vec<u32>,
 }
 
-impl ColumnSet {
+impl SparseSum {
     fn new(n_cols: usize) -> Self {
-        ColumnSet {
+        SparseSum {
+            values: vec![0.0; n_cols],
             bits: vec![0; n_cols.div_ceil(64)],
             added: Vec::new(),
         }
     }
 
+    /// Adds `v` to column `c`.
     #[inline]
-    fn contains(&self, c: usize) -> bool {
-        self.bits[c / 64] >> (c % 64) & 1 == 1
-    }
-
-    /// Adds `c`; whether it was new.
-    #[inline]
-    fn insert(&mut self, c: usize) -> bool {
+    fn add(&mut self, c: u32, v: f64) {
+        let c = c as usize;
         let (word, bit) = (&mut self.bits[c / 64], 1u64 << (c % 64));
-        let new = *word & bit == 0;
-        if new {
+        if *word & bit == 0 {
             *word |= bit;
+            self.values[c] = v;
             self.added.push(c as u32);
+        } else {
+            self.values[c] += v;
         }
-        new
     }
 
-    /// The columns in increasing order, leaving the set empty: read off the
-    /// bits between the least and the greatest column when they span few
-    /// words for the number of columns, else sorted.
-    fn take_sorted(&mut self) -> Vec<u32> {
-        let mut out = Vec::with_capacity(self.added.len());
+    /// Column `c`'s sum, `None` when nothing was added to it.
+    #[inline]
+    fn get(&self, c: u32) -> Option<f64> {
+        let c = c as usize;
+        (self.bits[c / 64] >> (c % 64) & 1 == 1).then(|| self.values[c])
+    }
+
+    /// The columns in increasing order and their sums, leaving the sum
+    /// empty. The columns are read off the bits between the least and the
+    /// greatest when those span few words for their number, else sorted.
+    fn take(&mut self) -> (Vec<u32>, Vec<f64>) {
+        let mut columns = Vec::with_capacity(self.added.len());
         let (lo, hi) = self
             .added
             .iter()
@@ -297,19 +292,20 @@ impl ColumnSet {
             for (w, word) in self.bits[lo..=hi].iter_mut().enumerate() {
                 let mut bits = std::mem::take(word);
                 while bits != 0 {
-                    out.push(((lo + w) * 64) as u32 + bits.trailing_zeros());
+                    columns.push(((lo + w) * 64) as u32 + bits.trailing_zeros());
                     bits &= bits - 1;
                 }
             }
         } else {
-            out.extend_from_slice(&self.added);
-            out.sort_unstable();
-            for &c in &out {
+            columns.extend_from_slice(&self.added);
+            columns.sort_unstable();
+            for &c in &columns {
                 self.bits[c as usize / 64] = 0;
             }
         }
         self.added.clear();
-        out
+        let values = columns.iter().map(|&c| self.values[c as usize]).collect();
+        (columns, values)
     }
 }
 
