@@ -449,16 +449,30 @@ fn assign_with_norms<R: Rows>(
             let mut dots = vec![0.0; k];
             for (offset, slot) in slots.iter_mut().enumerate() {
                 let i = chunk * CHUNK + offset;
-                match (&postings, x.sparse_row(i)) {
-                    (Some(p), Some((indices, values))) => p.dots(indices, values, &mut dots),
-                    _ => x.dots_t(i, centroids_t, k, &mut dots),
-                }
+                centroid_dots(x, i, centroids_t, k, postings.as_ref(), &mut dots);
                 let norm = norms[i];
                 let (best, best_dot) = first_max(&dots);
                 *slot = (best, if norm > 0.0 { best_dot / norm } else { 0.0 });
             }
         });
     out
+}
+
+/// Row `i`'s dot products with the `k` centroids stored feature-major in
+/// `t`, into `out`: from the centroids' postings when there are some and the
+/// row is sparse (the same values), else from `t`.
+fn centroid_dots<R: Rows>(
+    x: &R,
+    i: usize,
+    t: &[f64],
+    k: usize,
+    postings: Option<&CentroidPostings>,
+    out: &mut [f64],
+) {
+    match (postings, x.sparse_row(i)) {
+        (Some(p), Some((indices, values))) => p.dots(indices, values, out),
+        _ => x.dots_t(i, t, k, out),
+    }
 }
 
 /// The first of the largest dot products (the nearest centroid, the first
@@ -482,6 +496,9 @@ const SPARSE_CENTROIDS_FROM_K: usize = 64;
 /// feature: for feature `j`, the clusters `c` (in increasing order) whose
 /// value `t[j * k + c]` is not zero, and those values.
 ///
+/// Lloyd's assignment step and mini-batch's use them; Hartigan's moves keep
+/// sums that change row by row, and read them dense.
+///
 /// With many clusters, centroids are mostly zeros: the 2,000 micro-clusters
 /// of hierarchical clustering's fallback hold about 9 posts each, so at most
 /// a few hundred of the 55,294 terms of 20 Newsgroups, and the dense
@@ -504,15 +521,11 @@ impl CentroidPostings {
         if k < SPARSE_CENTROIDS_FROM_K || k > u32::MAX as usize {
             return None;
         }
-        let counts: Vec<usize> = t
-            .par_chunks(k)
-            .map(|values| values.iter().filter(|v| **v != 0.0).count())
-            .collect();
-        let nnz: usize = counts.iter().sum();
+        let nnz = t.par_iter().filter(|v| **v != 0.0).count();
         if nnz.saturating_mul(8) > t.len() {
             return None;
         }
-        let mut start = Vec::with_capacity(counts.len() + 1);
+        let mut start = Vec::with_capacity(t.len() / k + 1);
         start.push(0);
         let (mut clusters, mut values) = (Vec::with_capacity(nnz), Vec::with_capacity(nnz));
         for feature in t.chunks(k) {
@@ -843,15 +856,18 @@ fn mini_batch<R: Rows>(
         for _ in 0..steps_per_epoch {
             let batch: Vec<usize> = (0..batch_size).map(|_| rng.gen_range(0..n)).collect();
             let t = transpose(&centroids, dim);
+            let postings = CentroidPostings::of(&t, k);
             let assigned: Vec<(usize, f64)> = batch
                 .par_iter()
-                .map(|&i| {
-                    let mut dots = vec![0.0; k];
-                    x.dots_t(i, &t, k, &mut dots);
-                    let (best, best_dot) = first_max(&dots);
-                    let norm = x.norm(i);
-                    (best, if norm > 0.0 { best_dot / norm } else { 0.0 })
-                })
+                .map_init(
+                    || vec![0.0; k],
+                    |dots, &i| {
+                        centroid_dots(x, i, &t, k, postings.as_ref(), dots);
+                        let (best, best_dot) = first_max(dots);
+                        let norm = x.norm(i);
+                        (best, if norm > 0.0 { best_dot / norm } else { 0.0 })
+                    },
+                )
                 .collect();
             let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
             for (&i, &(c, _)) in batch.iter().zip(&assigned) {
