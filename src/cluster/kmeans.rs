@@ -65,6 +65,9 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 use rayon::prelude::*;
 
+use super::centroids::{
+    CentroidPostings, Centroids, SPARSE_CENTROIDS_FROM_K, sparse_enough, unit_sparse,
+};
 use super::rows::{Rescaled, Rows};
 use crate::error::{Error, ParamError, Result};
 use crate::vectorize::l2_norm;
@@ -343,9 +346,14 @@ impl SphericalKMeansParams {
         let centroids = kmeans_plus_plus(x, self.n_clusters, &mut rng);
         match self.algorithm {
             Algorithm::Lloyd => lloyd(x, centroids, self.max_iter, self.tol, self.refine),
-            Algorithm::MiniBatch { batch_size } => {
-                mini_batch(x, centroids, batch_size, self.max_iter, self.tol, &mut rng)
-            }
+            Algorithm::MiniBatch { batch_size } => mini_batch(
+                x,
+                centroids.to_dense(),
+                batch_size,
+                self.max_iter,
+                self.tol,
+                &mut rng,
+            ),
         }
     }
 }
@@ -353,8 +361,8 @@ impl SphericalKMeansParams {
 /// A fitted spherical k-means clustering.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SphericalKMeans {
-    /// Unit centroids, cluster-major (`k` rows of `dim` values).
-    centroids: Vec<Vec<f64>>,
+    /// Unit centroids, by cluster, their non-zero values only.
+    centroids: Centroids,
     labels: Vec<usize>,
     similarities: Vec<f64>,
     objective: f64,
@@ -377,14 +385,15 @@ impl SphericalKMeans {
         &self.similarities
     }
 
-    /// The unit centroids, one vector of `dim` values per cluster.
-    pub fn centroids(&self) -> &[Vec<f64>] {
+    /// The unit centroids, their non-zero values by cluster
+    /// ([`Centroids::to_dense`] gives `dim` values per cluster).
+    pub fn centroids(&self) -> &Centroids {
         &self.centroids
     }
 
     /// The number of clusters.
     pub fn n_clusters(&self) -> usize {
-        self.centroids.len()
+        self.centroids.n_clusters()
     }
 
     /// The sum over rows of the cosine similarity to their centroid (maximised).
@@ -407,9 +416,7 @@ impl SphericalKMeans {
 
     /// Assigns new rows to the nearest centroid: `(cluster, cosine)` per row.
     pub fn predict<R: Rows>(&self, x: &R) -> Vec<(usize, f64)> {
-        let k = self.centroids.len();
-        let t = transpose(&self.centroids, x.dim());
-        assign(x, &t, k)
+        assign(x, &self.centroids)
     }
 }
 
@@ -428,20 +435,43 @@ fn transpose(centroids: &[Vec<f64>], dim: usize) -> Vec<f64> {
 /// The nearest centroid of every row, by cosine: `(cluster, cosine)`; the
 /// first cluster on ties. The cosine divides by the row's norm, so rows need
 /// not be unit; a zero row gets `(0, 0.0)`.
-fn assign<R: Rows>(x: &R, centroids_t: &[f64], k: usize) -> Vec<(usize, f64)> {
+fn assign<R: Rows>(x: &R, centroids: &Centroids) -> Vec<(usize, f64)> {
     let norms: Vec<f64> = (0..x.n_rows()).into_par_iter().map(|i| x.norm(i)).collect();
-    assign_with_norms(x, centroids_t, k, &norms)
+    let k = centroids.n_clusters();
+    if x.is_sparse() && centroids.sparse_enough() {
+        assign_with_norms(x, Reading::Postings(&centroids.postings()), k, &norms)
+    } else {
+        assign_with_norms(x, Reading::Dense(&centroids.block()), k, &norms)
+    }
+}
+
+/// How the assignment step reads the centroids.
+#[derive(Clone, Copy)]
+enum Reading<'a> {
+    /// A feature-major block of `dim * k` values.
+    Dense(&'a [f64]),
+    /// Their postings, for sparse rows ([`CentroidPostings`]).
+    Postings(&'a CentroidPostings),
+}
+
+/// The postings of the feature-major block `t` when the rows are sparse and
+/// the centroids many and sparse enough for them to be faster.
+fn postings_for<R: Rows>(x: &R, t: &[f64], k: usize) -> Option<CentroidPostings> {
+    if x.is_sparse() {
+        CentroidPostings::of(t, k)
+    } else {
+        None
+    }
 }
 
 /// [`assign`] with the rows' norms given.
 fn assign_with_norms<R: Rows>(
     x: &R,
-    centroids_t: &[f64],
+    reading: Reading,
     k: usize,
     norms: &[f64],
 ) -> Vec<(usize, f64)> {
     let n = x.n_rows();
-    let postings = CentroidPostings::of(centroids_t, k);
     let mut out = vec![(0usize, 0.0f64); n];
     out.par_chunks_mut(CHUNK)
         .enumerate()
@@ -449,7 +479,7 @@ fn assign_with_norms<R: Rows>(
             let mut dots = vec![0.0; k];
             for (offset, slot) in slots.iter_mut().enumerate() {
                 let i = chunk * CHUNK + offset;
-                centroid_dots(x, i, centroids_t, k, postings.as_ref(), &mut dots);
+                centroid_dots(x, i, reading, k, &mut dots);
                 let norm = norms[i];
                 let (best, best_dot) = first_max(&dots);
                 *slot = (best, if norm > 0.0 { best_dot / norm } else { 0.0 });
@@ -458,20 +488,21 @@ fn assign_with_norms<R: Rows>(
     out
 }
 
-/// Row `i`'s dot products with the `k` centroids stored feature-major in
-/// `t`, into `out`: from the centroids' postings when there are some and the
-/// row is sparse (the same values), else from `t`.
-fn centroid_dots<R: Rows>(
-    x: &R,
-    i: usize,
-    t: &[f64],
-    k: usize,
-    postings: Option<&CentroidPostings>,
-    out: &mut [f64],
-) {
-    match (postings, x.sparse_row(i)) {
-        (Some(p), Some((indices, values))) => p.dots(indices, values, out),
-        _ => x.dots_t(i, t, k, out),
+/// Row `i`'s dot products with the `k` centroids, into `out`.
+fn centroid_dots<R: Rows>(x: &R, i: usize, reading: Reading, k: usize, out: &mut [f64]) {
+    match reading {
+        Reading::Dense(t) => x.dots_t(i, t, k, out),
+        Reading::Postings(p) => match x.sparse_row(i) {
+            Some((indices, values)) => p.dots(indices, values, out),
+            // Postings are read for sparse rows only; a dense row would go
+            // through its values feature by feature, as `dots_t` does.
+            None => {
+                let mut row = vec![0.0; x.dim()];
+                x.add_to(i, 1.0, &mut row);
+                let indices: Vec<u32> = (0..row.len() as u32).collect();
+                p.dots(&indices, &row, out);
+            }
+        },
     }
 }
 
@@ -486,75 +517,6 @@ fn first_max(dots: &[f64]) -> (usize, f64) {
         }
     }
     (best, best_dot)
-}
-
-/// From this many clusters on, an assignment step whose centroids are
-/// sparse enough ([`CentroidPostings`]) reads only their non-zero values.
-const SPARSE_CENTROIDS_FROM_K: usize = 64;
-
-/// The non-zero values of a feature-major centroid block, feature by
-/// feature: for feature `j`, the clusters `c` (in increasing order) whose
-/// value `t[j * k + c]` is not zero, and those values.
-///
-/// Lloyd's assignment step and mini-batch's use them; Hartigan's moves keep
-/// sums that change row by row, and read them dense.
-///
-/// With many clusters, centroids are mostly zeros: the 2,000 micro-clusters
-/// of hierarchical clustering's fallback hold about 9 posts each, so at most
-/// a few hundred of the 55,294 terms of 20 Newsgroups, and the dense
-/// assignment step read 2,000 values for every non-zero of every post
-/// (68% of that clustering's time). Read from the postings, each dot product
-/// adds the same non-zero products in the same order (the row's); the dense
-/// step adds zeros besides, and a sum that starts at +0.0 is never -0.0, so
-/// adding a zero never changes it: the dot products are the same to the bit.
-struct CentroidPostings {
-    start: Vec<usize>,
-    clusters: Vec<u32>,
-    values: Vec<f64>,
-}
-
-impl CentroidPostings {
-    /// The postings of `t` (`dim * k` values), or `None` when there are
-    /// fewer than [`SPARSE_CENTROIDS_FROM_K`] clusters or more than one
-    /// value in eight is non-zero (the dense step is faster then).
-    fn of(t: &[f64], k: usize) -> Option<Self> {
-        if k < SPARSE_CENTROIDS_FROM_K || k > u32::MAX as usize {
-            return None;
-        }
-        let nnz = t.par_iter().filter(|v| **v != 0.0).count();
-        if nnz.saturating_mul(8) > t.len() {
-            return None;
-        }
-        let mut start = Vec::with_capacity(t.len() / k + 1);
-        start.push(0);
-        let (mut clusters, mut values) = (Vec::with_capacity(nnz), Vec::with_capacity(nnz));
-        for feature in t.chunks(k) {
-            for (c, &v) in feature.iter().enumerate() {
-                if v != 0.0 {
-                    clusters.push(c as u32);
-                    values.push(v);
-                }
-            }
-            start.push(clusters.len());
-        }
-        Some(CentroidPostings {
-            start,
-            clusters,
-            values,
-        })
-    }
-
-    /// The dot products of the sparse row `(indices, data)` with every
-    /// centroid, into `out` (length `k`).
-    fn dots(&self, indices: &[u32], data: &[f64], out: &mut [f64]) {
-        out.iter_mut().for_each(|o| *o = 0.0);
-        for (&j, &x) in indices.iter().zip(data) {
-            let span = self.start[j as usize]..self.start[j as usize + 1];
-            for (&c, &v) in self.clusters[span.clone()].iter().zip(&self.values[span]) {
-                out[c as usize] += x * v;
-            }
-        }
-    }
 }
 
 /// L2-normalises `v` in place; a zero vector stays zero.
@@ -613,18 +575,25 @@ fn fill_empty(assignment: &mut [(usize, f64)], k: usize) -> Vec<usize> {
 /// With `refine`, Hartigan's moves follow ([`hartigan`]).
 fn lloyd<R: Rows>(
     x: &R,
-    centroids: Vec<Vec<f64>>,
+    centroids: Centroids,
     max_iter: usize,
     tol: f64,
     refine: bool,
 ) -> SphericalKMeans {
-    let k = centroids.len();
-    let dim = x.dim();
-    // Row norms once, and one feature-major centroid block reused by every
-    // iteration: allocating k dense centroids and their transpose per
-    // iteration cost a fifth of the run in page faults on 20 Newsgroups.
+    let held = Held::for_lloyd(x, centroids, refine);
+    lloyd_held(x, held, max_iter, tol, refine)
+}
+
+/// [`lloyd`] from centroids held as given.
+fn lloyd_held<R: Rows>(
+    x: &R,
+    mut held: Held,
+    max_iter: usize,
+    tol: f64,
+    refine: bool,
+) -> SphericalKMeans {
+    let k = held.n_clusters();
     let norms: Vec<f64> = (0..x.n_rows()).into_par_iter().map(|i| x.norm(i)).collect();
-    let mut t = transpose(&centroids, dim);
     let mut labels: Vec<usize> = Vec::new();
     let mut previous = f64::NEG_INFINITY;
     let mut n_iter = 0;
@@ -635,7 +604,7 @@ fn lloyd<R: Rows>(
     };
     for _ in 0..max_iter {
         n_iter += 1;
-        let mut assignment = assign_with_norms(x, &t, k, &norms);
+        let mut assignment = held.assign(x, &norms);
         fill_empty(&mut assignment, k);
         let objective: f64 = assignment.iter().map(|a| a.1).sum();
         let new_labels: Vec<usize> = assignment.iter().map(|a| a.0).collect();
@@ -644,23 +613,129 @@ fn lloyd<R: Rows>(
         if unchanged {
             break;
         }
-        update_t(x, &labels, k, &norms, &mut t);
+        held.update(x, &labels, &norms);
         if objective - previous <= lloyd_tol * objective.abs() {
             break;
         }
         previous = objective;
     }
     if refine && !labels.is_empty() {
+        let mut t = held.into_block();
         hartigan(x, &mut labels, k, &norms, max_iter, tol, &mut t);
         // The centroids from sums taken afresh in index order, as every
         // iteration takes them: Hartigan's sums were kept up to date move
         // by move, and their rounding would depend on the moves' order.
         update_t(x, &labels, k, &norms, &mut t);
+        held = Held::Dense { t, k };
     }
-    let centroids = (0..k)
-        .map(|c| (0..dim).map(|j| t[j * k + c]).collect())
-        .collect();
-    finish(x, centroids, n_iter)
+    finish(x, held.into_centroids(x.dim()), n_iter)
+}
+
+/// The centroids as Lloyd's iterations hold them between steps.
+///
+/// - `Dense`: one feature-major block of `dim * k` values, reused by every
+///   iteration (allocating k dense centroids and their transpose per
+///   iteration cost a fifth of the run in page faults on 20 Newsgroups);
+///   the assignment step reads its postings when they are faster
+///   ([`CentroidPostings::of`]).
+/// - `Sparse`: feature-major postings only, summed from the rows held by
+///   columns ([`Rows::sums_by_label_sparse`]), for sparse rows with at
+///   least [`SPARSE_CENTROIDS_FROM_K`] clusters and no Hartigan's moves
+///   (they keep dense sums). Centroids of many clusters are mostly zeros:
+///   the 2,000 micro-clusters of all 20 Newsgroups hold at most the posts'
+///   own 1.15 million non-zero values, of the block's 110 million, and the
+///   dense block (885 MB, summed and scaled every iteration, copied three
+///   times more) made most of that clustering's time and memory: with
+///   postings, `topica cluster --method hierarchical` of all 20 Newsgroups
+///   took 3.2 to 3.4 s and 145 MB instead of 15.7 to 20.1 s and 3.37 GB
+///   (`/usr/bin/time`, 3 interleaved rounds, 2026-12-04), with the same
+///   report. Every value is the dense block's to the bit (the same sums in
+///   the same order, zeros left out), so the clustering is the same.
+enum Held {
+    Dense {
+        t: Vec<f64>,
+        k: usize,
+    },
+    Sparse {
+        postings: CentroidPostings,
+        k: usize,
+    },
+}
+
+impl Held {
+    /// The form for Lloyd's iterations on `x` from `centroids`.
+    fn for_lloyd<R: Rows>(x: &R, centroids: Centroids, refine: bool) -> Self {
+        if !refine && x.is_sparse() && centroids.n_clusters() >= SPARSE_CENTROIDS_FROM_K {
+            Held::sparse(&centroids)
+        } else {
+            Held::dense(&centroids)
+        }
+    }
+
+    fn dense(centroids: &Centroids) -> Self {
+        Held::Dense {
+            t: centroids.block(),
+            k: centroids.n_clusters(),
+        }
+    }
+
+    fn sparse(centroids: &Centroids) -> Self {
+        Held::Sparse {
+            postings: centroids.postings(),
+            k: centroids.n_clusters(),
+        }
+    }
+
+    fn n_clusters(&self) -> usize {
+        match self {
+            Held::Dense { k, .. } | Held::Sparse { k, .. } => *k,
+        }
+    }
+
+    /// The assignment step against these centroids.
+    fn assign<R: Rows>(&self, x: &R, norms: &[f64]) -> Vec<(usize, f64)> {
+        match self {
+            Held::Dense { t, k } => match postings_for(x, t, *k) {
+                Some(p) => assign_with_norms(x, Reading::Postings(&p), *k, norms),
+                None => assign_with_norms(x, Reading::Dense(t), *k, norms),
+            },
+            Held::Sparse { postings, k } => {
+                if sparse_enough(postings.nnz(), postings.dim(), *k) {
+                    assign_with_norms(x, Reading::Postings(postings), *k, norms)
+                } else {
+                    let t = postings.block(*k);
+                    assign_with_norms(x, Reading::Dense(&t), *k, norms)
+                }
+            }
+        }
+    }
+
+    /// The centroid update: each cluster's normalised sum of unit rows.
+    fn update<R: Rows>(&mut self, x: &R, labels: &[usize], norms: &[f64]) {
+        match self {
+            Held::Dense { t, k } => update_t(x, labels, *k, norms, t),
+            Held::Sparse { postings, k } => {
+                *postings = x.sums_by_label_sparse(labels, &unit_weights(norms), *k);
+                postings.normalize(*k);
+            }
+        }
+    }
+
+    /// The feature-major block.
+    fn into_block(self) -> Vec<f64> {
+        match self {
+            Held::Dense { t, .. } => t,
+            Held::Sparse { postings, k } => postings.block(k),
+        }
+    }
+
+    /// The centroids by cluster, `dim` features each.
+    fn into_centroids(self, dim: usize) -> Centroids {
+        match self {
+            Held::Dense { t, k } => Centroids::from_block(&t, k, dim),
+            Held::Sparse { postings, k } => Centroids::from_postings(&postings, k, dim),
+        }
+    }
 }
 
 /// Hartigan's single-row moves on the sphere, from `labels`, for at most
@@ -788,11 +863,15 @@ fn update_t<R: Rows>(x: &R, labels: &[usize], k: usize, norms: &[f64], t: &mut [
 /// `t` (feature-major) becomes the sum of each cluster's unit rows, rows
 /// added in index order (deterministic); zero rows add nothing.
 fn sums_t<R: Rows>(x: &R, labels: &[usize], k: usize, norms: &[f64], t: &mut [f64]) {
-    let weights: Vec<f64> = norms
+    x.sums_by_label(labels, &unit_weights(norms), t, k);
+}
+
+/// The weight that makes each row unit: one over its norm, 0 for a zero row.
+fn unit_weights(norms: &[f64]) -> Vec<f64> {
+    norms
         .iter()
         .map(|&n| if n > 0.0 { 1.0 / n } else { 0.0 })
-        .collect();
-    x.sums_by_label(labels, &weights, t, k);
+        .collect()
 }
 
 /// The squared L2 norm of each of the `k` columns of a feature-major block,
@@ -808,22 +887,19 @@ fn column_sq_norms(t: &[f64], k: usize) -> Vec<f64> {
 }
 
 /// Final assignment of every row to the final centroids.
-fn finish<R: Rows>(x: &R, mut centroids: Vec<Vec<f64>>, n_iter: usize) -> SphericalKMeans {
-    let k = centroids.len();
-    let mut assignment = assign(x, &transpose(&centroids, x.dim()), k);
+fn finish<R: Rows>(x: &R, mut centroids: Centroids, n_iter: usize) -> SphericalKMeans {
+    let k = centroids.n_clusters();
+    let mut assignment = assign(x, &centroids);
     let moved = fill_empty(&mut assignment, k);
     // A cluster refilled by a relocated row is centred on it.
     for &i in &moved {
         let c = assignment[i].0;
-        centroids[c].iter_mut().for_each(|v| *v = 0.0);
-        x.add_to(i, 1.0, &mut centroids[c]);
-        normalize(&mut centroids[c]);
+        let mut v = vec![0.0; x.dim()];
+        x.add_to(i, 1.0, &mut v);
+        normalize(&mut v);
         let norm = x.norm(i);
-        assignment[i].1 = if norm > 0.0 {
-            x.dot(i, &centroids[c]) / norm
-        } else {
-            0.0
-        };
+        assignment[i].1 = if norm > 0.0 { x.dot(i, &v) / norm } else { 0.0 };
+        centroids.set_dense(c, &v);
     }
     let similarities: Vec<f64> = assignment.iter().map(|a| a.1).collect();
     SphericalKMeans {
@@ -856,13 +932,17 @@ fn mini_batch<R: Rows>(
         for _ in 0..steps_per_epoch {
             let batch: Vec<usize> = (0..batch_size).map(|_| rng.gen_range(0..n)).collect();
             let t = transpose(&centroids, dim);
-            let postings = CentroidPostings::of(&t, k);
+            let postings = postings_for(x, &t, k);
+            let reading = match &postings {
+                Some(p) => Reading::Postings(p),
+                None => Reading::Dense(&t),
+            };
             let assigned: Vec<(usize, f64)> = batch
                 .par_iter()
                 .map_init(
                     || vec![0.0; k],
                     |dots, &i| {
-                        centroid_dots(x, i, &t, k, postings.as_ref(), dots);
+                        centroid_dots(x, i, reading, k, dots);
                         let (best, best_dot) = first_max(dots);
                         let norm = x.norm(i);
                         (best, if norm > 0.0 { best_dot / norm } else { 0.0 })
@@ -913,12 +993,12 @@ fn mini_batch<R: Rows>(
             smoothed = Some(ewa);
         }
     }
-    finish(x, centroids, n_iter)
+    finish(x, Centroids::from_dense(&centroids, dim), n_iter)
 }
 
 /// Greedy k-means++ (scikit-learn's `_kmeans_plusplus`) on squared Euclidean
 /// distances, returning unit centroids.
-fn kmeans_plus_plus<R: Rows>(x: &R, k: usize, rng: &mut Xoshiro256Plus) -> Vec<Vec<f64>> {
+fn kmeans_plus_plus<R: Rows>(x: &R, k: usize, rng: &mut Xoshiro256Plus) -> Centroids {
     let n = x.n_rows();
     let dim = x.dim();
     let norms: Vec<f64> = (0..n).into_par_iter().map(|i| x.norm_sq(i)).collect();
@@ -976,15 +1056,21 @@ fn kmeans_plus_plus<R: Rows>(x: &R, k: usize, rng: &mut Xoshiro256Plus) -> Vec<V
         closest = merged;
         potential = pot;
     }
-    chosen
+    // Each chosen row, unit, without its zeros: a sparse row directly (the
+    // same values as through a dense vector, see `unit_sparse`).
+    let clusters = chosen
         .into_iter()
-        .map(|i| {
-            let mut v = vec![0.0; dim];
-            x.add_to(i, 1.0, &mut v);
-            normalize(&mut v);
-            v
+        .map(|i| match x.sparse_row(i) {
+            Some((indices, values)) => unit_sparse(indices, values),
+            None => {
+                let mut v = vec![0.0; dim];
+                x.add_to(i, 1.0, &mut v);
+                normalize(&mut v);
+                Centroids::sparse_of(&v)
+            }
         })
-        .collect()
+        .collect();
+    Centroids::new(dim, clusters)
 }
 
 #[cfg(test)]
@@ -1228,12 +1314,9 @@ mod tests {
         let some = centroids[3].iter().position(|v| *v != 0.0).unwrap();
         centroids[3][some] = -centroids[3][some];
         let t = transpose(&centroids, dim);
-        assert!(
-            CentroidPostings::of(&t, k).is_some(),
-            "the postings are used"
-        );
+        let postings = CentroidPostings::of(&t, k).expect("the postings are used");
         let norms: Vec<f64> = (0..n).map(|i| x.norm(i)).collect();
-        let got = assign_with_norms(x, &t, k, &norms);
+        let got = assign_with_norms(x, Reading::Postings(&postings), k, &norms);
         let mut dots = vec![0.0; k];
         for (i, &(label, cos)) in got.iter().enumerate() {
             x.dots_t(i, &t, k, &mut dots);
@@ -1251,5 +1334,107 @@ mod tests {
         assert!(CentroidPostings::of(&dense, k).is_none());
         let few = transpose(&centroids[..20], dim);
         assert!(CentroidPostings::of(&few, 20).is_none());
+    }
+
+    /// Random sparse rows: `n` rows over `dim` columns, each value present
+    /// with probability `p`, one row in ten empty.
+    fn random_sparse(n: usize, dim: usize, p: f64, seed: u64) -> crate::vectorize::SparseMatrix {
+        let mut rng = Xoshiro256Plus::seed_from_u64(seed);
+        let mut tri = sprs::TriMatI::<f64, u32>::new((n, dim));
+        for i in 0..n {
+            if rng.gen_bool(0.9) {
+                for c in 0..dim {
+                    if rng.gen_bool(p) {
+                        tri.add_triplet(i, c, rng.r#gen::<f64>() * 3.0);
+                    }
+                }
+            }
+        }
+        tri.to_csr()
+    }
+
+    /// `a` and `b` to the bit: labels, cosines, objective and centroids.
+    fn assert_same_bits(a: &SphericalKMeans, b: &SphericalKMeans, what: &str) {
+        assert_eq!(a.labels(), b.labels(), "{what}: labels");
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(a.similarities()), bits(b.similarities()), "{what}");
+        assert_eq!(a.objective().to_bits(), b.objective().to_bits(), "{what}");
+        assert_eq!(a.n_iter(), b.n_iter(), "{what}: iterations");
+        let (ca, cb) = (a.centroids(), b.centroids());
+        assert_eq!(ca.n_clusters(), cb.n_clusters(), "{what}");
+        for c in 0..ca.n_clusters() {
+            assert_eq!(ca.get(c).0, cb.get(c).0, "{what}: centroid {c}");
+            assert_eq!(bits(ca.get(c).1), bits(cb.get(c).1), "{what}: centroid {c}");
+        }
+    }
+
+    /// Lloyd's iterations with centroids held as postings from start to end
+    /// (many clusters on sparse rows) give the dense block's clustering to
+    /// the bit: on data/news (sparse centroids), on random rows over few
+    /// columns (centroids too dense for the postings, so the assignment
+    /// reads a block made from them) and with more clusters than distinct
+    /// rows (empty clusters refilled).
+    #[test]
+    fn sparse_centroids_run_lloyd_as_the_dense_block_does() {
+        let news = news_tfidf();
+        let random = random_sparse(400, 40, 0.2, 5);
+        let tiny = random_sparse(70, 6, 0.3, 6);
+        let cases = [
+            (news.matrix(), 64, "data/news"),
+            (&random, 80, "random"),
+            (&tiny, 66, "tiny"),
+        ];
+        for (x, k, what) in cases {
+            let x = x.with_columns().unwrap();
+            assert!(x.is_sparse() && k >= SPARSE_CENTROIDS_FROM_K);
+            for seed in 0..3 {
+                let mut rng = Xoshiro256Plus::seed_from_u64(seed);
+                let start = kmeans_plus_plus(&x, k, &mut rng);
+                let dense = lloyd_held(&x, Held::dense(&start), 100, 1e-4, false);
+                let sparse = lloyd_held(&x, Held::sparse(&start), 100, 1e-4, false);
+                assert_same_bits(&dense, &sparse, &format!("{what}, seed {seed}"));
+            }
+        }
+        // The public fit takes the sparse form there, and gives the same.
+        let x = news.matrix();
+        let fitted = SphericalKMeansParams::new(64).n_init(2).fit(x).unwrap();
+        let xc = x.with_columns().unwrap();
+        let mut best: Option<SphericalKMeans> = None;
+        for run in 0..2 {
+            let mut rng = Xoshiro256Plus::seed_from_u64(0);
+            for _ in 0..run {
+                rng.jump();
+            }
+            let start = kmeans_plus_plus(&xc, 64, &mut rng);
+            let result = lloyd_held(&xc, Held::dense(&start), 100, 1e-4, false);
+            if best
+                .as_ref()
+                .is_none_or(|b| result.objective() > b.objective())
+            {
+                best = Some(result);
+            }
+        }
+        assert_same_bits(&fitted, &best.unwrap(), "fit");
+    }
+
+    /// k-means++ starts from sparse rows are the dense code's unit rows.
+    #[test]
+    fn starts_from_sparse_rows_are_the_dense_unit_rows() {
+        let x = random_sparse(200, 30, 0.3, 8);
+        let dense = x.to_dense();
+        let (mut a, mut b) = (
+            Xoshiro256Plus::seed_from_u64(3),
+            Xoshiro256Plus::seed_from_u64(3),
+        );
+        let from_sparse = kmeans_plus_plus(&x, 12, &mut a);
+        let from_dense = kmeans_plus_plus(&dense.view(), 12, &mut b);
+        assert_eq!(from_sparse, from_dense);
+        for c in 0..12 {
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(from_sparse.get(c).1), bits(from_dense.get(c).1));
+            // Unit, or empty for an empty row (k-means++ may pick one).
+            let norm = l2_norm(from_sparse.get(c).1);
+            assert!((norm - 1.0).abs() < 1e-12 || from_sparse.get(c).0.is_empty());
+        }
     }
 }

@@ -2,12 +2,14 @@
 //! sparse TF-IDF rows, k-means on their LSA reduction, or agglomerative
 //! (hierarchical) clustering on cosine distances.
 
+mod centroids;
 mod context;
 pub mod hierarchical;
 pub mod kmeans;
 mod pipeline;
 mod rows;
 
+pub use self::centroids::{CentroidPostings, Centroids};
 pub use self::context::{ContextParams, Neighbours};
 pub use self::kmeans::{Algorithm, SphericalKMeans, SphericalKMeansParams};
 pub use self::pipeline::{

@@ -4,6 +4,7 @@
 use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
 
+use super::centroids::CentroidPostings;
 use crate::vectorize::{SparseMatrix, l2_norm};
 
 /// The smallest and largest magnitudes (2^-400 and 2^400) that rows may keep
@@ -101,6 +102,10 @@ pub trait Rows: Sync {
     fn sparse_row(&self, _i: usize) -> Option<(&[u32], &[f64])> {
         None
     }
+    /// Whether [`sparse_row`](Self::sparse_row) gives rows (the default: no).
+    fn is_sparse(&self) -> bool {
+        false
+    }
     /// Sums of weighted rows by label into the feature-major block `block`
     /// (`dim * k` values, zeroed first): `block[j * k + labels[i]] +=
     /// weights[i] * x[i, j]` for every row whose weight is not zero and whose
@@ -113,6 +118,19 @@ pub trait Rows: Sync {
                 self.add_to_column(i, w, block, k, l);
             }
         }
+    }
+    /// [`sums_by_label`](Self::sums_by_label) as feature-major postings
+    /// (the same sums to the bit, zeros left out), without a dense block
+    /// when the rows are held by columns too ([`WithColumns`]).
+    fn sums_by_label_sparse(
+        &self,
+        labels: &[usize],
+        weights: &[f64],
+        k: usize,
+    ) -> CentroidPostings {
+        let mut block = vec![0.0; self.dim() * k];
+        self.sums_by_label(labels, weights, &mut block, k);
+        CentroidPostings::of_block(&block, k, 0)
     }
     /// For each row `c` of `centres`, its dot products with every row (`n`
     /// values), each a sum over the features in increasing order.
@@ -260,6 +278,10 @@ impl Rows for SparseMatrix<f64> {
         Some((&self.indices()[span.clone()], &self.data()[span]))
     }
 
+    fn is_sparse(&self) -> bool {
+        true
+    }
+
     fn dots_t(&self, i: usize, centroids_t: &[f64], k: usize, out: &mut [f64]) {
         out.iter_mut().for_each(|o| *o = 0.0);
         let Some(row) = self.outer_view(i) else {
@@ -361,6 +383,61 @@ impl Rows for WithColumns<'_> {
 
     fn sparse_row(&self, i: usize) -> Option<(&[u32], &[f64])> {
         self.rows.sparse_row(i)
+    }
+
+    fn is_sparse(&self) -> bool {
+        true
+    }
+
+    fn sums_by_label_sparse(
+        &self,
+        labels: &[usize],
+        weights: &[f64],
+        k: usize,
+    ) -> CentroidPostings {
+        // Each column's sums in a k-slot buffer (the clusters it touched
+        // noted), read back in cluster order: every sum adds the column's
+        // rows in index order, as `sums_by_label` does.
+        let dim = self.dim();
+        let parts = (0..dim.div_ceil(COLUMNS_CHUNK))
+            .into_par_iter()
+            .map(|chunk| {
+                let mut sums = vec![0.0; k];
+                let mut seen = vec![false; k];
+                let mut touched: Vec<usize> = Vec::new();
+                let columns = chunk * COLUMNS_CHUNK..((chunk + 1) * COLUMNS_CHUNK).min(dim);
+                let mut lens = Vec::with_capacity(columns.len());
+                let (mut clusters, mut values) = (Vec::new(), Vec::new());
+                for j in columns {
+                    if let Some(column) = self.columns.outer_view(j) {
+                        for (&i, &x) in column.indices().iter().zip(column.data()) {
+                            let (l, w) = (labels[i as usize], weights[i as usize]);
+                            if w != 0.0 && l < k {
+                                if !seen[l] {
+                                    seen[l] = true;
+                                    touched.push(l);
+                                }
+                                sums[l] += w * x;
+                            }
+                        }
+                    }
+                    touched.sort_unstable();
+                    let before = clusters.len();
+                    for &l in &touched {
+                        if sums[l] != 0.0 {
+                            clusters.push(l as u32);
+                            values.push(sums[l]);
+                        }
+                        sums[l] = 0.0;
+                        seen[l] = false;
+                    }
+                    touched.clear();
+                    lens.push(clusters.len() - before);
+                }
+                (lens, clusters, values)
+            })
+            .collect();
+        CentroidPostings::concat(parts)
     }
 
     fn sums_by_label(&self, labels: &[usize], weights: &[f64], block: &mut [f64], k: usize) {

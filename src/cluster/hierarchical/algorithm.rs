@@ -232,15 +232,11 @@ impl HierarchicalParams {
             for (&i, &label) in nonzero.iter().zip(km.labels()) {
                 micro[i] = label;
             }
-            centroids = km
-                .centroids()
-                .iter()
+            let unit = km.centroids();
+            centroids = (0..unit.n_clusters())
                 .map(|c| {
-                    c.iter()
-                        .enumerate()
-                        .filter(|(_, v)| **v != 0.0)
-                        .map(|(j, &v)| (j as u32, v))
-                        .unzip()
+                    let (j, v) = unit.get(c);
+                    (j.to_vec(), v.to_vec())
                 })
                 .collect();
         }
