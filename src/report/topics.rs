@@ -240,7 +240,7 @@ impl TopicReport {
     /// A readable summary: each topic with its size, top terms and two
     /// representative paragraphs (`texts` maps a document's index in
     /// [`documents`](Self::documents) to its text), then the outliers: how
-    /// many by rule, and the first [`SUMMARY_OUTLIERS`] with their reasons
+    /// many by rule, and the first ten (`SUMMARY_OUTLIERS`) with their reasons
     /// (a corpus of paragraphs can have thousands; the report lists them
     /// all).
     pub fn summary(&self, texts: &[&str], terms: usize) -> String {
