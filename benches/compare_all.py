@@ -22,6 +22,9 @@ once and runs them in this order:
 - `scaling`: benches/compare_scaling.py, whole commands at 1x, 4x and 16x 20
   Newsgroups, time and peak memory, also into benches/results/scaling.json
   (25 minutes on 2 cores, most of it at 16x);
+- `minibatch`: benches/compare_minibatch.py, `topica cluster --batch-size
+  1024` against scikit-learn's MiniBatchKMeans on all of 20 Newsgroups
+  (about a minute).
 - `similarity`: benches/compare_similarity.py, `topica neighbors` against
   scikit-learn's brute-force NearestNeighbors at 1x, 2x and 4x, and one
   free-text query against scikit-learn's (about 15 minutes, most of it
@@ -29,7 +32,7 @@ once and runs them in this order:
 
 `--quick` runs fewer rounds (vectorize 3 instead of 7, cluster 2 seeds
 instead of 5, hierarchical 2 peer rounds instead of 5, linfa 2 seeds,
-scaling 1 round, similarity 1 round and 2x only): enough to check a change, not to
+scaling 1 round, minibatch 1 seed, similarity 1 round and 2x only): enough to check a change, not to
 publish. `--dry-run` prints the commands only. Needs
 cargo, hyperfine, GNU time and the Python packages of tests/requirements.txt
 (run it with that environment's python); every part needs TOPICA_DATA_DIR.
@@ -48,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchmd  # noqa: E402
 
 REPO = benchmd.REPO
-PARTS = ("vectorize", "cluster", "hierarchical", "linfa", "scaling", "similarity")
+PARTS = ("vectorize", "cluster", "hierarchical", "linfa", "scaling", "minibatch", "similarity")
 
 
 def log(message):
@@ -75,6 +78,9 @@ def part_command(part, data, markdown, quick):
     if part == "scaling":
         return [*py, "benches/compare_scaling.py", *data, *md,
                 *(["--rounds", "1"] if quick else [])], None
+    if part == "minibatch":
+        return [*py, "benches/compare_minibatch.py", *data, *md,
+                *(["--seeds", "1"] if quick else [])], None
     if part == "similarity":
         return [*py, "benches/compare_similarity.py", *data, *md,
                 *(["--rounds", "1", "--scales", "2"] if quick else [])], None

@@ -79,8 +79,9 @@ pub struct ClusterArgs {
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub seed: u64,
 
-    /// Mini-batch k-means with batches of this many documents (for corpora
-    /// too large for full passes).
+    /// Mini-batch k-means with batches of this many documents: faster than
+    /// full passes on large corpora, with weaker topics (a run stops after
+    /// 10 batches in a row without improvement, as scikit-learn's).
     #[arg(long, value_name = "N")]
     pub batch_size: Option<usize>,
 

@@ -55,12 +55,6 @@ impl Centroids {
             .unzip()
     }
 
-    /// From dense centroids of `dim` values each (zeros dropped).
-    pub(crate) fn from_dense(centroids: &[Vec<f64>], dim: usize) -> Self {
-        let clusters = centroids.iter().map(|v| Self::sparse_of(v)).collect();
-        Centroids { dim, clusters }
-    }
-
     /// From a feature-major block of `dim * k` values (zeros dropped).
     pub(crate) fn from_block(t: &[f64], k: usize, dim: usize) -> Self {
         let mut clusters = vec![(Vec::new(), Vec::new()); k];
@@ -421,7 +415,8 @@ mod tests {
         assert_eq!(bits(&centroids.postings().block(k)), bits(&block));
         assert_eq!(centroids.nnz(), postings.nnz());
         let dense = centroids.to_dense();
-        assert_eq!(Centroids::from_dense(&dense, dim), centroids);
+        let again = dense.iter().map(|v| Centroids::sparse_of(v)).collect();
+        assert_eq!(Centroids::new(dim, again), centroids);
         for (c, v) in dense.iter().enumerate() {
             assert_eq!(*v, centroids.dense(c));
             let (features, values) = centroids.get(c);

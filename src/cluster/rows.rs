@@ -91,6 +91,9 @@ pub trait Rows: Sync {
     fn dot(&self, i: usize, v: &[f64]) -> f64;
     /// Adds `weight` times row `i` to the dense vector `acc`.
     fn add_to(&self, i: usize, weight: f64, acc: &mut [f64]);
+    /// Calls `f(j, value)` for each of row `i`'s non-zero values, in
+    /// column order.
+    fn for_each_nonzero(&self, i: usize, f: impl FnMut(usize, f64));
     /// Adds `weight` times row `i` to column `c` of the feature-major block
     /// `block` (`dim * k` values): `block[j * k + c] += weight * x[i, j]`.
     fn add_to_column(&self, i: usize, weight: f64, block: &mut [f64], k: usize, c: usize);
@@ -261,6 +264,16 @@ impl Rows for SparseMatrix<f64> {
         }
     }
 
+    fn for_each_nonzero(&self, i: usize, mut f: impl FnMut(usize, f64)) {
+        if let Some(row) = self.outer_view(i) {
+            for (&j, &x) in row.indices().iter().zip(row.data()) {
+                if x != 0.0 {
+                    f(j as usize, x);
+                }
+            }
+        }
+    }
+
     fn add_to_column(&self, i: usize, weight: f64, block: &mut [f64], k: usize, c: usize) {
         if let Some(row) = self.outer_view(i) {
             for (&j, &x) in row.indices().iter().zip(row.data()) {
@@ -371,6 +384,10 @@ impl Rows for WithColumns<'_> {
 
     fn add_to(&self, i: usize, weight: f64, acc: &mut [f64]) {
         self.rows.add_to(i, weight, acc)
+    }
+
+    fn for_each_nonzero(&self, i: usize, f: impl FnMut(usize, f64)) {
+        self.rows.for_each_nonzero(i, f)
     }
 
     fn add_to_column(&self, i: usize, weight: f64, block: &mut [f64], k: usize, c: usize) {
@@ -529,6 +546,14 @@ impl Rows for ArrayView2<'_, f64> {
     fn add_to(&self, i: usize, weight: f64, acc: &mut [f64]) {
         for (a, &x) in acc.iter_mut().zip(self.row(i)) {
             *a += weight * x;
+        }
+    }
+
+    fn for_each_nonzero(&self, i: usize, mut f: impl FnMut(usize, f64)) {
+        for (j, &x) in self.row(i).iter().enumerate() {
+            if x != 0.0 {
+                f(j, x);
+            }
         }
     }
 

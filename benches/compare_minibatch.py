@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""topica's mini-batch k-means (`topica cluster --batch-size 1024`) against
+scikit-learn's `MiniBatchKMeans` on all of 20 Newsgroups, k = 20, written
+into BENCHMARKS.md (section `minibatch`).
+
+    python3 benches/compare_minibatch.py --data "$TOPICA_DATA_DIR" --markdown BENCHMARKS.md
+    python3 benches/compare_minibatch.py --data ../shared/data --seeds 2
+
+- topica: the whole command `topica cluster 20newsgroups_clean.jsonl --k 20
+  --batch-size 1024 --seed S --label-field label -q -o REPORT` (reading,
+  vectorizing, clustering, naming, writing), wall time, and the V-measure
+  from its report (outliers counted as one more cluster); the same command
+  without `--batch-size` (full passes) beside it.
+- scikit-learn: in one process, reading the same file,
+  `TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2,
+  max_df=0.5)` (topica cluster's vectorizing) then
+  `MiniBatchKMeans(20, batch_size=1024, random_state=S)` with its default
+  `n_init` and with `n_init=10` (topica's runs, `--n-init auto`, for
+  unrefined k-means); wall time from reading to labels (the interpreter's
+  start and imports left out), V-measure against the labels.
+
+Seeds 0 to `--seeds` - 1 (default 3), medians. Needs cargo and the packages
+of tests/requirements.txt (run it with that environment's python).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import benchmd  # noqa: E402
+
+NAME = "minibatch"
+RESULTS = benchmd.REPO / "benches" / "results" / "minibatch.json"
+FILE = "20newsgroups_clean.jsonl"
+K, BATCH = 20, 1024
+
+
+def log(message):
+    print(f"compare_minibatch: {message}", file=sys.stderr, flush=True)
+
+
+def topica_side(exe, path, seeds):
+    out = {"minibatch": [], "full": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "report.json"
+        for seed in range(seeds):
+            for kind, extra in (("minibatch", ["--batch-size", str(BATCH)]), ("full", [])):
+                cmd = [str(exe), "cluster", str(path), "--k", str(K), "--seed", str(seed),
+                       "--label-field", "label", "-q", "-o", str(report), *extra]
+                start = time.perf_counter()
+                subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+                seconds = time.perf_counter() - start
+                v = json.loads(report.read_text())["metrics"]["v_measure"]
+                log(f"topica {kind} seed {seed}: {seconds:.2f} s, V-measure {v:.3f}")
+                out[kind].append({"seed": seed, "seconds": seconds, "v_measure": v})
+    return out
+
+
+def peer_side(path, seeds):
+    import sklearn
+    from sklearn.cluster import MiniBatchKMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics import v_measure_score
+
+    out = {"sklearn": sklearn.__version__, "default": [], "n_init_10": []}
+    for seed in range(seeds):
+        for kind, n_init in (("default", "auto"), ("n_init_10", 10)):
+            start = time.perf_counter()
+            with open(path, encoding="utf-8") as f:
+                docs = [json.loads(line) for line in f if line.strip()]
+            x = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2,
+                                max_df=0.5).fit_transform([d["text"] for d in docs])
+            model = MiniBatchKMeans(K, batch_size=BATCH, random_state=seed,
+                                    n_init=n_init).fit(x)
+            seconds = time.perf_counter() - start
+            v = v_measure_score([d["label"] for d in docs], model.labels_)
+            log(f"scikit-learn {kind} seed {seed}: {seconds:.2f} s, V-measure {v:.3f}, "
+                f"{model.n_steps_} steps")
+            out[kind].append({"seed": seed, "seconds": seconds, "v_measure": v,
+                              "n_steps": int(model.n_steps_)})
+    return out
+
+
+def median(runs, key):
+    return statistics.median(r[key] for r in runs)
+
+
+def render(r):
+    t, p = r["topica"], r["peers"]
+    seeds = len(t["minibatch"])
+    mb_s = median(t["minibatch"], "seconds")
+    rows = [
+        ("topica, `--batch-size 1024` (10 runs, `--n-init auto`)", t["minibatch"]),
+        ("topica, full passes (for reference)", t["full"]),
+        ("scikit-learn `MiniBatchKMeans`, default `n_init`", p["default"]),
+        ("scikit-learn `MiniBatchKMeans`, `n_init=10`", p["n_init_10"]),
+    ]
+    lines = [
+        "## Mini-batch k-means on all of 20 Newsgroups",
+        "",
+        f"Measured {r['date']} on {r['machine']}, {r['memory']} (load average "
+        f"{r['load_before']:.1f} before, {r['load_after']:.1f} after), topica {r['commit']}, "
+        f"rustc {r['rustc']}, Python {r['python']}, scikit-learn {p['sklearn']}:",
+        "",
+        "```sh",
+        "python3 benches/compare_minibatch.py --data ../shared/data --markdown BENCHMARKS.md",
+        "```",
+        "",
+        f"`{FILE}` (18,846 posts), k = {K}, batches of {BATCH}, seeds 0-{seeds - 1}, medians. "
+        "topica's times are whole commands (reading, vectorizing, clustering, naming, "
+        "writing the report); scikit-learn's run in one process from reading the file to the "
+        "labels, with topica cluster's vectorizing (`stop_words=\"english\", "
+        "sublinear_tf=True, min_df=2, max_df=0.5`), the interpreter's start and imports left "
+        "out. Both stop a run after 10 batches in a row without a better smoothed objective "
+        "(scikit-learn's `max_no_improvement`). V-measure against the 20 groups; topica "
+        "counts its outliers as one more cluster.",
+        "",
+        "| | time | ratio to topica's mini-batch | V-measure (each seed) |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, runs in rows:
+        s = median(runs, "seconds")
+        vs = ", ".join(f"{x['v_measure']:.3f}" for x in runs)
+        lines.append(f"| {name} | {s:.2f} s | {s / mb_s:.1f}x | {median(runs, 'v_measure'):.3f} "
+                     f"({vs}) |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=os.environ.get("TOPICA_DATA_DIR"),
+                    help=f"the folder holding {FILE} (default: $TOPICA_DATA_DIR)")
+    ap.add_argument("--seeds", type=int, default=3, help="seeds 0..N-1 (default 3)")
+    ap.add_argument("--topica", default=str(benchmd.REPO / "target" / "release" / "topica"),
+                    help="the topica binary (default: cargo build --release's)")
+    ap.add_argument("--markdown", type=Path, help="rewrite this file's minibatch section")
+    ap.add_argument("--from-json", type=Path,
+                    help="re-render results saved earlier instead of measuring")
+    args = ap.parse_args(argv)
+    if args.from_json:
+        results = json.loads(args.from_json.read_text())
+        benchmd.publish(NAME, results, render, markdown=args.markdown, log=log)
+        return
+    path = Path(args.data or "") / FILE
+    if not args.data or not path.exists():
+        sys.exit(f"compare_minibatch: set TOPICA_DATA_DIR (or --data) to the folder holding "
+                 f"{FILE} (../shared/data)")
+    exe = benchmd.release_binary(args.topica, log)
+    load_before = benchmd.load_average()
+    topica = topica_side(exe, path.resolve(), args.seeds)
+    peers = peer_side(path.resolve(), args.seeds)
+    results = {
+        "date": benchmd.now(), "machine": benchmd.machine(), "memory": benchmd.memory(),
+        "commit": benchmd.commit(), "rustc": benchmd.rustc(), "python": sys.version.split()[0],
+        "load_before": load_before, "load_after": benchmd.load_average(),
+        "topica": topica, "peers": peers,
+    }
+    benchmd.publish(NAME, results, render, json_path=RESULTS, markdown=args.markdown, log=log)
+
+
+if __name__ == "__main__":
+    main()
