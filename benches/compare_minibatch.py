@@ -11,6 +11,10 @@ into BENCHMARKS.md (section `minibatch`).
   vectorizing, clustering, naming, writing), wall time, and the V-measure
   from its report (outliers counted as one more cluster); the same command
   without `--batch-size` (full passes) beside it.
+- the same two commands on the posts' paragraphs (each post's text split
+  on blank lines, written as JSON Lines records with the post as `doc` and
+  its group as `label`, clustered with `--group-field doc`, so that
+  paragraphs take in their neighbours): where full passes cost more.
 - scikit-learn: in one process, reading the same file,
   `TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2,
   max_df=0.5)` (topica cluster's vectorizing) then
@@ -47,13 +51,34 @@ def log(message):
     print(f"compare_minibatch: {message}", file=sys.stderr, flush=True)
 
 
+def paragraphs(path, out):
+    """Writes the posts of `path` as paragraph records into `out`; returns
+    how many."""
+    n = 0
+    with open(path, encoding="utf-8") as f, open(out, "w", encoding="utf-8") as w:
+        for line in f:
+            if not line.strip():
+                continue
+            post = json.loads(line)
+            parts = [p.strip() for p in post["text"].split("\n\n") if p.strip()]
+            for j, text in enumerate(parts):
+                w.write(json.dumps({"id": f"{post['id']}#{j}", "doc": post["id"],
+                                    "label": post["label"], "text": text}) + "\n")
+                n += 1
+    return n
+
+
 def topica_side(exe, path, seeds):
-    out = {"minibatch": [], "full": []}
+    out = {"minibatch": [], "full": [], "paragraphs_minibatch": [], "paragraphs_full": []}
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        for seed in range(seeds):
+        para = Path(tmp) / "paragraphs.jsonl"
+        out["paragraphs"] = paragraphs(path, para)
+        corpora = [("", [path]), ("paragraphs_", [para, "--group-field", "doc"])]
+        for seed, (prefix, inputs) in [(s, c) for c in corpora for s in range(seeds)]:
             for kind, extra in (("minibatch", ["--batch-size", str(BATCH)]), ("full", [])):
-                cmd = [str(exe), "cluster", str(path), "--k", str(K), "--seed", str(seed),
+                kind = prefix + kind
+                cmd = [str(exe), "cluster", *map(str, inputs), "--k", str(K), "--seed", str(seed),
                        "--label-field", "label", "-q", "-o", str(report), *extra]
                 start = time.perf_counter()
                 subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL,
@@ -131,6 +156,22 @@ def render(r):
         s = median(runs, "seconds")
         vs = ", ".join(f"{x['v_measure']:.3f}" for x in runs)
         lines.append(f"| {name} | {s:.2f} s | {s / mb_s:.1f}x | {median(runs, 'v_measure'):.3f} "
+                     f"({vs}) |")
+    pm_s = median(t["paragraphs_minibatch"], "seconds")
+    lines += [
+        "",
+        f"The posts' {t['paragraphs']:,} paragraphs (each post split on blank lines, clustered "
+        "with `--group-field doc` so that paragraphs take in their neighbours; V-measure "
+        "against their post's group), where full passes cost more:",
+        "",
+        "| | time | ratio to topica's mini-batch | V-measure (each seed) |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, runs in (("topica, `--batch-size 1024`", t["paragraphs_minibatch"]),
+                       ("topica, full passes", t["paragraphs_full"])):
+        s = median(runs, "seconds")
+        vs = ", ".join(f"{x['v_measure']:.3f}" for x in runs)
+        lines.append(f"| {name} | {s:.2f} s | {s / pm_s:.1f}x | {median(runs, 'v_measure'):.3f} "
                      f"({vs}) |")
     return "\n".join(lines) + "\n"
 
