@@ -84,6 +84,15 @@
 //! cluster. [`Hierarchical::micro`] is then `Some`, and the dendrogram's
 //! leaves are the micro-clusters (`"micro:j"`).
 //!
+//! Tried and not kept (2026-12-04, all 20 groups of
+//! `20newsgroups_clean.jsonl`, k = 20, seed 0): weighting each
+//! micro-cluster by its rows, for Ward's initial distances
+//! (`sqrt(2 n_i n_j / (n_i + n_j))` times the centroids' distance, Ward's
+//! cost of merging the two groups) and the Lance-Williams updates' sizes,
+//! gave a V-measure of 0.274 against 0.320 unweighted (0.327 with the sizes
+//! in the updates only); average linkage stayed at 0.013 either way (nearly
+//! everything in one cluster, as on the rows themselves).
+//!
 //! Single linkage needs no distance matrix, but its time still grows as
 //! `n^2` (0.13 s at 5,000 rows, so about 1.4 s at 16,384, on one thread);
 //! the same `max_direct` applies to it, so that the four linkages see the
