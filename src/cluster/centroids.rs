@@ -327,10 +327,17 @@ impl CentroidPostings {
     pub(crate) fn dots(&self, indices: &[u32], data: &[f64], out: &mut [f64]) {
         out.iter_mut().for_each(|o| *o = 0.0);
         for (&j, &x) in indices.iter().zip(data) {
-            let span = self.start[j as usize]..self.start[j as usize + 1];
-            for (&c, &v) in self.clusters[span.clone()].iter().zip(&self.values[span]) {
-                out[c as usize] += x * v;
-            }
+            self.add_feature(j as usize, x, out);
+        }
+    }
+
+    /// Adds `x` times feature `j`'s values to `out[c]` for each cluster `c`
+    /// that has one.
+    #[inline]
+    pub(crate) fn add_feature(&self, j: usize, x: f64, out: &mut [f64]) {
+        let span = self.start[j]..self.start[j + 1];
+        for (&c, &v) in self.clusters[span.clone()].iter().zip(&self.values[span]) {
+            out[c as usize] += x * v;
         }
     }
 }

@@ -481,12 +481,10 @@ fn centroid_dots<R: Rows>(x: &R, i: usize, reading: Reading, k: usize, out: &mut
         Reading::Postings(p) => match x.sparse_row(i) {
             Some((indices, values)) => p.dots(indices, values, out),
             // Postings are read for sparse rows only; a dense row would go
-            // through its values feature by feature, as `dots_t` does.
+            // through its non-zero values in order, as `dots_t` does.
             None => {
-                let mut row = vec![0.0; x.dim()];
-                x.add_to(i, 1.0, &mut row);
-                let indices: Vec<u32> = (0..row.len() as u32).collect();
-                p.dots(&indices, &row, out);
+                out.iter_mut().for_each(|o| *o = 0.0);
+                x.for_each_nonzero(i, |j, v| p.add_feature(j, v, out));
             }
         },
     }
@@ -1679,6 +1677,32 @@ mod tests {
         assert!(km.n_iter() < 20, "{} epochs", km.n_iter());
         for i in 0..90 {
             assert_eq!(km.labels()[i], km.labels()[i % 3], "row {i}");
+        }
+    }
+
+    /// Postings read for a dense row give the dense step's dot products.
+    #[test]
+    fn postings_read_for_a_dense_row_give_the_dense_dots() {
+        let x = blobs(5);
+        let x = x.view();
+        let k = 70;
+        let mut rng = Xoshiro256Plus::seed_from_u64(1);
+        let t: Vec<f64> = (0..5 * k)
+            .map(|_| {
+                if rng.gen_bool(0.3) {
+                    rng.r#gen::<f64>() - 0.5
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let p = CentroidPostings::of_block(&t, k, 0);
+        let (mut got, mut want) = (vec![0.0; k], vec![0.0; k]);
+        for i in 0..x.n_rows() {
+            centroid_dots(&x, i, Reading::Postings(&p), k, &mut got);
+            x.dots_t(i, &t, k, &mut want);
+            let bits = |v: &[f64]| v.iter().map(|d| d.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&got), bits(&want), "row {i}");
         }
     }
 }

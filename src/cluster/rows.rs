@@ -92,8 +92,16 @@ pub trait Rows: Sync {
     /// Adds `weight` times row `i` to the dense vector `acc`.
     fn add_to(&self, i: usize, weight: f64, acc: &mut [f64]);
     /// Calls `f(j, value)` for each of row `i`'s non-zero values, in
-    /// column order.
-    fn for_each_nonzero(&self, i: usize, f: impl FnMut(usize, f64));
+    /// column order (by default through a dense copy of the row).
+    fn for_each_nonzero(&self, i: usize, mut f: impl FnMut(usize, f64)) {
+        let mut row = vec![0.0; self.dim()];
+        self.add_to(i, 1.0, &mut row);
+        for (j, x) in row.into_iter().enumerate() {
+            if x != 0.0 {
+                f(j, x);
+            }
+        }
+    }
     /// Adds `weight` times row `i` to column `c` of the feature-major block
     /// `block` (`dim * k` values): `block[j * k + c] += weight * x[i, j]`.
     fn add_to_column(&self, i: usize, weight: f64, block: &mut [f64], k: usize, c: usize);
