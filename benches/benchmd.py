@@ -82,6 +82,19 @@ def commit():
     return (head or "?") + ("-dirty" if dirty else "")
 
 
+def run_facts(load_before):
+    """What a comparison records about its run: when, where, which code and
+    toolchain, and the load average before (`load_before`, taken by the
+    caller as it started) and now."""
+    import sys
+
+    return {
+        "date": now(), "machine": machine(), "memory": memory(), "commit": commit(),
+        "rustc": rustc(), "python": sys.version.split()[0],
+        "load_before": load_before, "load_after": load_average(),
+    }
+
+
 def rustc():
     out = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout
     return out.split("(")[0].replace("rustc", "").strip() or "?"

@@ -187,12 +187,7 @@ def main(argv=None):
     load_before = benchmd.load_average()
     topica = topica_side(Path(args.data).resolve())
     peers = peer_side(Path(args.data).resolve(), args.rounds, args.ward_rounds)
-    results = {
-        "date": benchmd.now(), "machine": benchmd.machine(), "memory": benchmd.memory(),
-        "commit": benchmd.commit(), "rustc": benchmd.rustc(), "python": sys.version.split()[0],
-        "load_before": load_before, "load_after": benchmd.load_average(),
-        "topica": topica, "peers": peers,
-    }
+    results = {**benchmd.run_facts(load_before), "topica": topica, "peers": peers}
     benchmd.publish(NAME, results, render, json_path=RESULTS, markdown=args.markdown, log=log)
 
 
