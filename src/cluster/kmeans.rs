@@ -1705,4 +1705,34 @@ mod tests {
             assert_eq!(bits(&got), bits(&want), "row {i}");
         }
     }
+
+    /// The sparse centroids' sums (by chunks of columns) and mini-batch's
+    /// steps (assigned in parallel) give the same bits on 1 or 3 threads.
+    #[test]
+    fn sparse_centroids_and_mini_batches_do_not_depend_on_the_thread_count() {
+        // 3,000 columns: three chunks of columns for the sums.
+        let x = random_sparse(600, 3000, 0.01, 12);
+        let fit = |threads, params: SphericalKMeansParams| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| params.fit(&x).unwrap())
+        };
+        let cases = [
+            SphericalKMeansParams::new(64).n_init(2).seed(5),
+            SphericalKMeansParams::new(5)
+                .n_init(3)
+                .algorithm(Algorithm::MiniBatch { batch_size: 8 }),
+        ];
+        let sparse = fit(1, cases[0].clone());
+        assert!(sparse.centroids().sparse_enough(), "the postings are read");
+        for params in cases {
+            assert_same_bits(
+                &fit(1, params.clone()),
+                &fit(3, params.clone()),
+                &format!("{params:?}"),
+            );
+        }
+    }
 }
