@@ -202,9 +202,10 @@ pub(crate) fn sparse_enough(nnz: usize, dim: usize, k: usize) -> bool {
 /// those values (a value may be an explicit zero, which no dot product
 /// notices).
 ///
-/// Lloyd's assignment step and mini-batch's read them when the centroids
-/// are many and sparse; Hartigan's moves keep sums that change row by row,
-/// and read them dense.
+/// Lloyd's assignment step reads them when the centroids are many and
+/// sparse (and its sparse form keeps nothing else); Hartigan's moves keep
+/// sums that change row by row, and mini-batch's scaled block changes at
+/// every step: both read a dense block.
 ///
 /// With many clusters, centroids are mostly zeros: the 2,000 micro-clusters
 /// of hierarchical clustering's fallback hold about 9 posts each, so at most
