@@ -152,7 +152,6 @@ impl Centroids {
 
     /// The feature-major postings of these centroids.
     pub(crate) fn postings(&self) -> CentroidPostings {
-        let k = self.n_clusters();
         let mut start = vec![0usize; self.dim + 1];
         for (features, _) in &self.clusters {
             for &j in features {
@@ -166,7 +165,7 @@ impl Centroids {
         let mut next = start.clone();
         let (mut clusters, mut values) = (vec![0u32; nnz], vec![0.0; nnz]);
         // Clusters in increasing order within each feature.
-        for (c, (features, vals)) in self.clusters.iter().enumerate().take(k) {
+        for (c, (features, vals)) in self.clusters.iter().enumerate() {
             for (&j, &v) in features.iter().zip(vals) {
                 let at = next[j as usize];
                 clusters[at] = c as u32;

@@ -221,8 +221,9 @@ impl HierarchicalParams {
         let n = x.rows();
         let nonzero: Vec<usize> = (0..n).filter(|&i| x.norm_sq(i) > 0.0).collect();
         let mut micro = vec![0; n];
-        let mut centroids: Vec<(Vec<u32>, Vec<f64>)> = Vec::new();
-        if !nonzero.is_empty() {
+        let km = if nonzero.is_empty() {
+            None
+        } else {
             let m = self.get_micro_clusters().min(nonzero.len());
             let sub = select_rows(x, &nonzero);
             let km = SphericalKMeansParams::new(m)
@@ -232,29 +233,29 @@ impl HierarchicalParams {
             for (&i, &label) in nonzero.iter().zip(km.labels()) {
                 micro[i] = label;
             }
-            let unit = km.centroids();
-            centroids = (0..unit.n_clusters())
-                .map(|c| {
-                    let (j, v) = unit.get(c);
-                    (j.to_vec(), v.to_vec())
-                })
-                .collect();
-        }
-        if nonzero.len() < n {
-            let zero_group = centroids.len();
-            centroids.push((Vec::new(), Vec::new()));
+            Some(km)
+        };
+        let unit = km.as_ref().map(|km| km.centroids());
+        let groups = unit.map_or(0, |u| u.n_clusters());
+        let zero_rows = nonzero.len() < n;
+        if zero_rows {
             let mut nz = nonzero.iter().peekable();
             for (i, slot) in micro.iter_mut().enumerate() {
                 if nz.peek() == Some(&&i) {
                     nz.next();
                 } else {
-                    *slot = zero_group;
+                    *slot = groups;
                 }
             }
         }
+        // The centroids as k-means keeps them (non-zero values by cluster),
+        // then the zero rows' group, empty.
+        let empty: (&[u32], &[f64]) = (&[], &[]);
         let rows = UnitRows::new(
             x.cols(),
-            centroids.iter().map(|(i, v)| (i.as_slice(), v.as_slice())),
+            unit.iter()
+                .flat_map(|u| (0..u.n_clusters()).map(|c| u.get(c)))
+                .chain(zero_rows.then_some(empty)),
         )?;
         Ok((rows, micro))
     }
