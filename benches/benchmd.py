@@ -6,11 +6,13 @@ Imported by compare_linfa.py, compare_scaling.py and compare_all.py; not a
 script.
 """
 
+import argparse
 import datetime
 import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -86,8 +88,6 @@ def run_facts(load_before):
     """What a comparison records about its run: when, where, which code and
     toolchain, and the load average before (`load_before`, taken by the
     caller as it started) and now."""
-    import sys
-
     return {
         "date": now(), "machine": machine(), "memory": memory(), "commit": commit(),
         "rustc": rustc(), "python": sys.version.split()[0],
@@ -192,3 +192,38 @@ def publish(name, results, render, json_path=None, markdown=None, log=print):
     if markdown:
         rewrite_section(markdown, name, section, before=BEFORE_SIMILARITY)
         log(f"rewrote the {name} section of {markdown}")
+
+
+def comparison_parser(doc, name, corpus):
+    """The arguments every comparison takes: `--data` (the folder holding
+    `corpus`, by default $TOPICA_DATA_DIR), `--markdown` (the file whose
+    `name` section to rewrite) and `--from-json` (re-render saved results);
+    the script adds its own."""
+    ap = argparse.ArgumentParser(description=doc,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=os.environ.get("TOPICA_DATA_DIR"),
+                    help=f"the folder holding {corpus} (default: $TOPICA_DATA_DIR)")
+    ap.add_argument("--markdown", type=Path, help=f"rewrite this file's {name} section")
+    ap.add_argument("--from-json", type=Path,
+                    help="re-render results saved earlier instead of measuring")
+    return ap
+
+
+def replay(args, name, render, log):
+    """With `--from-json`, re-renders those results (and rewrites the
+    section with `--markdown`); returns whether it did."""
+    if not args.from_json:
+        return False
+    results = json.loads(args.from_json.read_text(encoding="utf-8"))
+    publish(name, results, render, markdown=args.markdown, log=log)
+    return True
+
+
+def corpus_path(args, script, corpus):
+    """`corpus` in the `--data` folder, resolved; exits naming what is
+    missing when there is no such folder or file."""
+    path = Path(args.data or "") / corpus
+    if not args.data or not path.exists():
+        sys.exit(f"{script}: set TOPICA_DATA_DIR (or --data) to the folder holding {corpus} "
+                 f"(../shared/data; see its README.md); {path} was not found")
+    return path.resolve()

@@ -29,13 +29,11 @@ and the packages of tests/requirements.txt (run it with that environment's
 python).
 """
 
-import argparse
 import json
 import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -166,27 +164,17 @@ def render(r):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=os.environ.get("TOPICA_DATA_DIR"),
-                    help="the folder holding 20newsgroups.jsonl (default: $TOPICA_DATA_DIR)")
+    ap = benchmd.comparison_parser(__doc__, NAME, "20newsgroups.jsonl")
     ap.add_argument("--rounds", type=int, default=5, help="peer rounds (default 5)")
     ap.add_argument("--ward-rounds", type=int, default=1,
                     help="rounds of scikit-learn's dense Ward, about a minute each (default 1)")
-    ap.add_argument("--markdown", type=Path, help="rewrite this file's hierarchical section")
-    ap.add_argument("--from-json", type=Path,
-                    help="re-render results saved earlier instead of measuring")
     args = ap.parse_args(argv)
-    if args.from_json:
-        results = json.loads(args.from_json.read_text())
-        benchmd.publish(NAME, results, render, markdown=args.markdown, log=log)
+    if benchmd.replay(args, NAME, render, log):
         return
-    if not args.data or not (Path(args.data) / "20newsgroups.jsonl").exists():
-        sys.exit("compare_hierarchical: set TOPICA_DATA_DIR (or --data) to the folder holding "
-                 "20newsgroups.jsonl (../shared/data)")
+    data = benchmd.corpus_path(args, "compare_hierarchical", "20newsgroups.jsonl").parent
     load_before = benchmd.load_average()
-    topica = topica_side(Path(args.data).resolve())
-    peers = peer_side(Path(args.data).resolve(), args.rounds, args.ward_rounds)
+    topica = topica_side(data)
+    peers = peer_side(data, args.rounds, args.ward_rounds)
     results = {**benchmd.run_facts(load_before), "topica": topica, "peers": peers}
     benchmd.publish(NAME, results, render, json_path=RESULTS, markdown=args.markdown, log=log)
 

@@ -27,9 +27,7 @@ Seeds 0 to `--seeds` - 1 (default 3), medians. Needs cargo and the packages
 of tests/requirements.txt (run it with that environment's python).
 """
 
-import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -177,29 +175,18 @@ def render(r):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=os.environ.get("TOPICA_DATA_DIR"),
-                    help=f"the folder holding {FILE} (default: $TOPICA_DATA_DIR)")
+    ap = benchmd.comparison_parser(__doc__, NAME, FILE)
     ap.add_argument("--seeds", type=int, default=3, help="seeds 0..N-1 (default 3)")
     ap.add_argument("--topica", default=str(benchmd.REPO / "target" / "release" / "topica"),
                     help="the topica binary (default: cargo build --release's)")
-    ap.add_argument("--markdown", type=Path, help="rewrite this file's minibatch section")
-    ap.add_argument("--from-json", type=Path,
-                    help="re-render results saved earlier instead of measuring")
     args = ap.parse_args(argv)
-    if args.from_json:
-        results = json.loads(args.from_json.read_text())
-        benchmd.publish(NAME, results, render, markdown=args.markdown, log=log)
+    if benchmd.replay(args, NAME, render, log):
         return
-    path = Path(args.data or "") / FILE
-    if not args.data or not path.exists():
-        sys.exit(f"compare_minibatch: set TOPICA_DATA_DIR (or --data) to the folder holding "
-                 f"{FILE} (../shared/data)")
+    path = benchmd.corpus_path(args, "compare_minibatch", FILE)
     exe = benchmd.release_binary(args.topica, log)
     load_before = benchmd.load_average()
-    topica = topica_side(exe, path.resolve(), args.seeds)
-    peers = peer_side(path.resolve(), args.seeds)
+    topica = topica_side(exe, path, args.seeds)
+    peers = peer_side(path, args.seeds)
     results = {**benchmd.run_facts(load_before), "topica": topica, "peers": peers}
     benchmd.publish(NAME, results, render, json_path=RESULTS, markdown=args.markdown, log=log)
 
