@@ -144,8 +144,11 @@ def render(r):
         "labels, with topica cluster's vectorizing (`stop_words=\"english\", "
         "sublinear_tf=True, min_df=2, max_df=0.5`), the interpreter's start and imports left "
         "out. Both stop a run after 10 batches in a row without a better smoothed objective "
-        "(scikit-learn's `max_no_improvement`). V-measure against the 20 groups; topica "
-        "counts its outliers as one more cluster.",
+        "(scikit-learn's `max_no_improvement`). scikit-learn moves each centroid toward its "
+        "batch rows at a rate of one over its count (Sculley's update); topica keeps each "
+        "centroid the sum of the rows last assigned to it, a row that changes cluster "
+        "leaving its old sum (Newling and Fleuret's exact update). V-measure against the 20 "
+        "groups; topica counts its outliers as one more cluster.",
         "",
         "| | time | ratio to topica's mini-batch | V-measure (each seed) |",
         "| --- | --- | --- | --- |",

@@ -80,8 +80,8 @@ pub struct ClusterArgs {
     pub seed: u64,
 
     /// Mini-batch k-means with batches of this many documents: faster than
-    /// full passes on large corpora, with weaker topics (a run stops after
-    /// 10 batches in a row without improvement, as scikit-learn's).
+    /// full passes on large corpora (a run stops after 10 batches in a row
+    /// without improvement, as scikit-learn's), with somewhat weaker topics.
     #[arg(long, value_name = "N")]
     pub batch_size: Option<usize>,
 

@@ -203,8 +203,8 @@ pub(crate) fn sparse_enough(nnz: usize, dim: usize, k: usize) -> bool {
 ///
 /// Lloyd's assignment step reads them when the centroids are many and
 /// sparse (and its sparse form keeps nothing else); Hartigan's moves keep
-/// sums that change row by row, and mini-batch's scaled block changes at
-/// every step: both read a dense block.
+/// sums that change row by row, and so do mini-batch's (a block of sums):
+/// both read a dense block.
 ///
 /// With many clusters, centroids are mostly zeros: the 2,000 micro-clusters
 /// of hierarchical clustering's fallback hold about 9 posts each, so at most
