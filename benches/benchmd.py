@@ -2,8 +2,7 @@
 versions, the load average, and rewriting one marked section of
 BENCHMARKS.md (`<!-- NAME:begin -->` ... `<!-- NAME:end -->`).
 
-Imported by compare_linfa.py, compare_scaling.py and compare_all.py; not a
-script.
+Imported by the compare_*.py scripts; not a script.
 """
 
 import argparse
@@ -25,8 +24,8 @@ script it names; run that script to reproduce it on your machine.
 """
 
 
-def machine():
-    """`CPU model, N cores`, from lscpu when there is one."""
+def cpu():
+    """(CPU model or None, number of CPUs), from lscpu when there is one."""
     model, cpus = None, os.cpu_count()
     try:
         out = subprocess.run(["lscpu"], capture_output=True, text=True,
@@ -39,6 +38,12 @@ def machine():
                 cpus = int(value.strip())
     except (OSError, ValueError):
         pass
+    return model, cpus
+
+
+def machine():
+    """`CPU model, N cores`, from lscpu when there is one."""
+    model, cpus = cpu()
     return f"{model or 'unknown CPU'}, {cpus} cores"
 
 
@@ -128,11 +133,12 @@ def bench_executable(name, log):
     raise SystemExit(f"cargo built no {name} executable")
 
 
-def release_binary(path, log):
-    """`path`, after `cargo build --release` when it is the default binary."""
+def release_binary(path, log, when_missing=False):
+    """`path`, after `cargo build --release` when it is the default binary
+    (with `when_missing`, only when that binary does not exist yet)."""
     path = Path(path).resolve()
     default = (REPO / "target" / "release" / "topica").resolve()
-    if path == default:
+    if path == default and not (when_missing and path.exists()):
         log("cargo build --release")
         proc = subprocess.run(["cargo", "build", "--release"], cwd=REPO,
                               capture_output=True, text=True)
@@ -194,18 +200,31 @@ def publish(name, results, render, json_path=None, markdown=None, log=print):
         log(f"rewrote the {name} section of {markdown}")
 
 
-def comparison_parser(doc, name, corpus):
-    """The arguments every comparison takes: `--data` (the folder holding
-    `corpus`, by default $TOPICA_DATA_DIR), `--markdown` (the file whose
-    `name` section to rewrite) and `--from-json` (re-render saved results);
-    the script adds its own."""
-    ap = argparse.ArgumentParser(description=doc,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+def data_argument(ap, corpus):
+    """Adds `--data` to the parser `ap`: the folder holding `corpus`, by
+    default $TOPICA_DATA_DIR."""
     ap.add_argument("--data", default=os.environ.get("TOPICA_DATA_DIR"),
                     help=f"the folder holding {corpus} (default: $TOPICA_DATA_DIR)")
-    ap.add_argument("--markdown", type=Path, help=f"rewrite this file's {name} section")
-    ap.add_argument("--from-json", type=Path,
-                    help="re-render results saved earlier instead of measuring")
+
+
+def comparison_parser(doc, name, corpus, results=None, from_json=True):
+    """The arguments every comparison takes: `--data` (the folder holding
+    `corpus`, by default $TOPICA_DATA_DIR), `--markdown` (the file whose
+    `name` section to rewrite) and, unless `from_json` is false,
+    `--from-json` (re-render saved results); with `results`, also `--json`
+    (where to write the raw results, by default that path). The script adds
+    its own."""
+    ap = argparse.ArgumentParser(description=doc,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    data_argument(ap, corpus)
+    ap.add_argument("--markdown", type=Path, metavar="FILE",
+                    help=f"rewrite this file's {name} section")
+    if from_json:
+        ap.add_argument("--from-json", type=Path, metavar="FILE",
+                        help="re-render results saved earlier instead of measuring")
+    if results is not None:
+        ap.add_argument("--json", type=Path, default=results,
+                        help=f"write the raw results here (default {results.relative_to(REPO)})")
     return ap
 
 
@@ -220,10 +239,11 @@ def replay(args, name, render, log):
 
 
 def corpus_path(args, script, corpus):
-    """`corpus` in the `--data` folder, resolved; exits naming what is
-    missing when there is no such folder or file."""
+    """`corpus` in the `--data` folder, the folder resolved (so that the
+    path's parent is that folder even when the file is a link); exits naming
+    what is missing when there is no such folder or file."""
     path = Path(args.data or "") / corpus
-    if not args.data or not path.exists():
+    if not args.data or not path.is_file():
         sys.exit(f"{script}: set TOPICA_DATA_DIR (or --data) to the folder holding {corpus} "
                  f"(../shared/data; see its README.md); {path} was not found")
-    return path.resolve()
+    return Path(args.data).resolve() / corpus

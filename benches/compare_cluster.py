@@ -37,7 +37,6 @@ uses 2). benches/sklearn_cluster.py runs the all20 pipeline below as a whole
 command, for the scaling measurements of benches/compare_scaling.py.
 """
 
-import argparse
 import csv
 import json
 import os
@@ -47,7 +46,6 @@ import sys
 import tempfile
 import time
 
-import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -60,6 +58,7 @@ import benchmd  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+CORPUS = "20newsgroups_clean.jsonl"
 SEEDS = range(5)
 EXAMPLE_CATEGORIES = ["alt.atheism", "talk.religion.misc", "comp.graphics", "sci.space"]
 
@@ -155,7 +154,7 @@ def read_jsonl(path):
 
 
 def newsgroups(topica, data, out_dir, categories, k, name, sk_vectorizer, n_init):
-    docs = [d for d in read_jsonl(os.path.join(data, "20newsgroups_clean.jsonl"))
+    docs = [d for d in read_jsonl(os.path.join(data, CORPUS))
             if categories is None or d["label"] in categories]
     path = os.path.join(out_dir, f"{name}.jsonl")
     with open(path, "w", encoding="utf-8") as f:
@@ -222,11 +221,11 @@ def markdown(results, command):
     n_seeds = seeds_of(results)
     seeds_text = f"Seeds 0-{n_seeds - 1}" if n_seeds > 1 else "Seed 0"
     commit = benchmd.commit()
-    load = os.getloadavg()[0]
+    load = benchmd.load_average()
     out = [
         "## Clustering: topica cluster against scikit-learn",
         "",
-        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {benchmd.machine()}, by",
+        f"Measured {benchmd.now()} on {benchmd.machine()}, by",
         "",
         "```sh",
         "cargo build --release",
@@ -308,55 +307,36 @@ def markdown(results, command):
     return "\n".join(out) + "\n"
 
 
-def rewrite(path, section):
-    begin, end = "<!-- cluster:begin -->", "<!-- cluster:end -->"
-    text = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
-    block = f"{begin}\n{section}{end}"
-    if begin in text and end in text:
-        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
-
-
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = benchmd.comparison_parser(__doc__, "clustering", CORPUS)
     ap.add_argument("--topica", default=os.path.join(ROOT, "target", "release", "topica"))
-    ap.add_argument("--data", default=os.environ.get("TOPICA_DATA_DIR"))
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("--only", choices=["news", "example4", "all20"], action="append")
     ap.add_argument("--seeds", type=int, default=5, help="run seeds 0..N-1 (default 5)")
-    ap.add_argument("--from-json", metavar="FILE",
-                    help="write the Markdown from the results of an earlier --json run instead of measuring")
-    ap.add_argument("--markdown", metavar="FILE",
-                    help="rewrite the clustering section of this file (BENCHMARKS.md)")
     args = ap.parse_args()
-    if not args.data or not os.path.exists(os.path.join(args.data, "20newsgroups_clean.jsonl")):
-        sys.exit("set TOPICA_DATA_DIR (or --data) to the folder holding 20newsgroups_clean.jsonl "
-                 "(../shared/data, see its README.md)")
-    only = set(args.only or ["news", "example4", "all20"])
+    # Not benchmd.replay or publish: the results are a list of workloads, printed as JSON,
+    # and the section takes the date, machine and commit of the run that renders it.
+    if args.from_json:
+        results = json.loads(args.from_json.read_text(encoding="utf-8"))
+        only = set()
+    else:
+        data = benchmd.corpus_path(args, "compare_cluster", CORPUS).parent
+        results = []
+        only = set(args.only or ["news", "example4", "all20"])
     if args.seeds < 1:
         sys.exit("--seeds must be at least 1")
     global SEEDS
     SEEDS = range(args.seeds)
-    results = []
-    if args.from_json:
-        with open(args.from_json, encoding="utf-8") as f:
-            results = json.load(f)
-        only = set()
     with tempfile.TemporaryDirectory() as out_dir:
         if "news" in only:
             results.append(news(args.topica, out_dir))
         if "example4" in only:
             results.append(newsgroups(
-                args.topica, args.data, out_dir, EXAMPLE_CATEGORIES, 4, "example4",
+                args.topica, data, out_dir, EXAMPLE_CATEGORIES, 4, "example4",
                 example4_vectorizer, 1))
         if "all20" in only:
             results.append(newsgroups(
-                args.topica, args.data, out_dir, None, 20, "all20",
+                args.topica, data, out_dir, None, 20, "all20",
                 all20_vectorizer, 5))
     for r in results:
         print(json.dumps(r, indent=1))
@@ -369,7 +349,7 @@ def main():
             command += f" --seeds {args.seeds}"
         for part in args.only or []:
             command += f" --only {part}"
-        rewrite(args.markdown, markdown(results, command))
+        benchmd.rewrite_section(args.markdown, "cluster", markdown(results, command))
 
 
 if __name__ == "__main__":

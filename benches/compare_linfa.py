@@ -15,7 +15,6 @@ groups of 20newsgroups_clean.jsonl. Needs cargo; no Python package beyond
 the standard library.
 """
 
-import argparse
 import json
 import os
 import subprocess
@@ -27,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchmd  # noqa: E402
 
 NAME = "linfa"
+CORPUS = "20newsgroups_clean.jsonl"
 RESULTS = benchmd.REPO / "benches" / "results" / "linfa.json"
 TITLES = {
     "example4": "scikit-learn's document-clustering example (4 groups, k = 4)",
@@ -172,30 +172,17 @@ def render(r):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=os.environ.get("TOPICA_DATA_DIR"),
-                    help="the folder holding 20newsgroups_clean.jsonl (default: $TOPICA_DATA_DIR)")
+    ap = benchmd.comparison_parser(__doc__, NAME, CORPUS, results=RESULTS)
     ap.add_argument("--runs", type=int, default=5, help="seeds, one run each (default 5)")
-    ap.add_argument("--json", type=Path, default=RESULTS,
-                    help=f"write the raw results here (default {RESULTS.relative_to(benchmd.REPO)})")
-    ap.add_argument("--from-json", type=Path, metavar="FILE",
-                    help="render the results of an earlier run instead of measuring")
-    ap.add_argument("--markdown", type=Path, metavar="FILE",
-                    help="rewrite the `linfa` section of this file (BENCHMARKS.md)")
     args = ap.parse_args(argv)
-    if args.from_json:
-        results = json.loads(args.from_json.read_text(encoding="utf-8"))
-    else:
-        if not args.data or not (Path(args.data) / "20newsgroups_clean.jsonl").is_file():
-            sys.exit("compare_linfa: set TOPICA_DATA_DIR (or --data) to the folder holding "
-                     "20newsgroups_clean.jsonl (../shared/data, see its README.md)")
-        if args.runs < 1:
-            sys.exit("compare_linfa: --runs must be at least 1")
-        results = measure(Path(args.data).resolve(), args.runs)
-    # The raw results are written only when measured, not when re-rendered.
-    benchmd.publish(NAME, results, render, json_path=None if args.from_json else args.json,
-                    markdown=args.markdown, log=log)
+    # Re-rendered results are not written back to --json.
+    if benchmd.replay(args, NAME, render, log):
+        return
+    data = benchmd.corpus_path(args, "compare_linfa", CORPUS).parent
+    if args.runs < 1:
+        sys.exit("compare_linfa: --runs must be at least 1")
+    results = measure(data, args.runs)
+    benchmd.publish(NAME, results, render, json_path=args.json, markdown=args.markdown, log=log)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ stopped when it runs longer; the reason is written down instead of a figure.
 Needs cargo, GNU time and the Python packages of tests/requirements.txt.
 """
 
-import argparse
 import json
 import os
 import re
@@ -139,8 +138,7 @@ def summary_line(step, who, stdout):
                      and line.split()[0] in keep)
 
 
-def measure(args, topica):
-    src = Path(args.data) / CORPUS
+def measure(args, topica, src):
     rows = []
     previous = {}  # (step, who) -> (scale, median seconds)
     with tempfile.TemporaryDirectory(prefix="topica-scaling-") as tmp:
@@ -380,10 +378,7 @@ def render(r):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=os.environ.get("TOPICA_DATA_DIR"),
-                    help=f"the folder holding {CORPUS} (default: $TOPICA_DATA_DIR)")
+    ap = benchmd.comparison_parser(__doc__, NAME, CORPUS, results=RESULTS)
     ap.add_argument("--topica", default=str(REPO / "target" / "release" / "topica"),
                     help="the topica binary (default target/release/topica, built first)")
     ap.add_argument("--scales", default="1,4,16",
@@ -393,41 +388,31 @@ def main(argv=None):
                     help="rounds at scales above 4x (default 1)")
     ap.add_argument("--peer-timeout", type=float, default=600,
                     help="longest a scikit-learn command may run, seconds (default 600)")
-    ap.add_argument("--json", type=Path, default=RESULTS,
-                    help=f"write the raw figures here (default {RESULTS.relative_to(REPO)})")
-    ap.add_argument("--from-json", type=Path, metavar="FILE",
-                    help="render the figures of an earlier run instead of measuring")
-    ap.add_argument("--markdown", type=Path, metavar="FILE",
-                    help="rewrite the `scaling` section of this file (BENCHMARKS.md)")
     args = ap.parse_args(argv)
 
-    if args.from_json:
-        results = json.loads(args.from_json.read_text(encoding="utf-8"))
-    else:
-        if not args.data or not (Path(args.data) / CORPUS).is_file():
-            sys.exit(f"compare_scaling: set TOPICA_DATA_DIR (or --data) to the folder holding "
-                     f"{CORPUS} (../shared/data, see its README.md)")
-        try:
-            args.scales = sorted({int(s) for s in args.scales.split(",")})
-        except ValueError:
-            sys.exit(f"compare_scaling: --scales {args.scales!r} is not a list of numbers")
-        if args.scales[0] < 1 or args.rounds < 1 or args.large_rounds < 1:
-            sys.exit("compare_scaling: scales and rounds must be at least 1")
-        if not os.path.exists("/usr/bin/time"):
-            sys.exit("compare_scaling: GNU time (/usr/bin/time) is needed")
-        topica = benchmd.release_binary(args.topica, log)
-        base = sum(1 for line in open(Path(args.data) / CORPUS, encoding="utf-8") if line.strip())
-        results = {
-            "date": benchmd.now(), "machine": benchmd.machine(), "memory": benchmd.memory(),
-            "versions": versions(), "corpus": CORPUS, "base_documents": base,
-            "args": {"scales": args.scales, "rounds": args.rounds,
-                     "large_rounds": args.large_rounds, "peer_timeout_s": args.peer_timeout},
-        }
-        results["rows"] = measure(args, topica)
-        results["load_end"] = benchmd.load_average()
-    # The raw results are written only when measured, not when re-rendered.
-    benchmd.publish(NAME, results, render, json_path=None if args.from_json else args.json,
-                    markdown=args.markdown, log=log)
+    # Re-rendered figures are not written back to --json.
+    if benchmd.replay(args, NAME, render, log):
+        return
+    src = benchmd.corpus_path(args, "compare_scaling", CORPUS)
+    try:
+        args.scales = sorted({int(s) for s in args.scales.split(",")})
+    except ValueError:
+        sys.exit(f"compare_scaling: --scales {args.scales!r} is not a list of numbers")
+    if args.scales[0] < 1 or args.rounds < 1 or args.large_rounds < 1:
+        sys.exit("compare_scaling: scales and rounds must be at least 1")
+    if not os.path.exists("/usr/bin/time"):
+        sys.exit("compare_scaling: GNU time (/usr/bin/time) is needed")
+    topica = benchmd.release_binary(args.topica, log)
+    base = sum(1 for line in open(src, encoding="utf-8") if line.strip())
+    results = {
+        "date": benchmd.now(), "machine": benchmd.machine(), "memory": benchmd.memory(),
+        "versions": versions(), "corpus": CORPUS, "base_documents": base,
+        "args": {"scales": args.scales, "rounds": args.rounds,
+                 "large_rounds": args.large_rounds, "peer_timeout_s": args.peer_timeout},
+    }
+    results["rows"] = measure(args, topica, src)
+    results["load_end"] = benchmd.load_average()
+    benchmd.publish(NAME, results, render, json_path=args.json, markdown=args.markdown, log=log)
 
 
 if __name__ == "__main__":

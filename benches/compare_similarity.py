@@ -35,7 +35,6 @@ With `--markdown FILE` it also rewrites the part of FILE between
 `<!-- similarity:begin -->` and `<!-- similarity:end -->`.
 """
 
-import argparse
 import json
 import os
 import resource
@@ -53,6 +52,7 @@ sys.path.insert(0, HERE)
 import benchmd  # noqa: E402
 from compare_scaling import repeat_corpus  # noqa: E402
 
+CORPUS = "20newsgroups.jsonl"
 QUERY = "graphics card drivers for the new monitor"
 QUERY_BENCH = "query_text/one_query_top10"
 STEP_BENCH = "neighbors/build_and_top10"
@@ -139,20 +139,16 @@ def query_times(path):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    # No --from-json: the results are printed, not saved.
+    ap = benchmd.comparison_parser(__doc__, "similarity", CORPUS, from_json=False)
     ap.add_argument("--topica", default=os.path.join(ROOT, "target", "release", "topica"))
-    ap.add_argument("--data", default=os.environ.get("TOPICA_DATA_DIR"))
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--scales", default="2,4",
                     help="corpus repetitions for the scaling rows, comma-separated; '' for none")
-    ap.add_argument("--markdown", help="rewrite the similarity section of this Markdown file")
     args = ap.parse_args()
-    load = os.getloadavg()[0]
-    if not args.data or not os.path.exists(os.path.join(args.data, "20newsgroups.jsonl")):
-        sys.exit("set TOPICA_DATA_DIR (or --data) to the folder holding 20newsgroups.jsonl "
-                 "(../shared/data, see its README.md)")
+    load = benchmd.load_average()
+    path = str(benchmd.corpus_path(args, "compare_similarity", CORPUS))
     scales = [int(v) for v in args.scales.split(",") if v.strip()]
-    path = os.path.join(os.path.abspath(args.data), "20newsgroups.jsonl")
     topica_runs, sk_runs, steps = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "n.jsonl")
@@ -197,7 +193,7 @@ def main():
     sk_rss = max(r["rss_mb"] for r in sk_runs)
     results = {
         "date": benchmd.now(), "machine": benchmd.machine(), "commit": benchmd.commit(),
-        "load_at_start": load, "load_at_end": os.getloadavg()[0],
+        "load_at_start": load, "load_at_end": benchmd.load_average(),
         "documents": len(got),
         "topica_whole_command_seconds": t, "topica_peak_rss_mb": t_rss,
         "sklearn_knn_seconds": knn, "sklearn_whole_process_seconds": wall, "sklearn_peak_rss_mb": sk_rss,

@@ -38,7 +38,6 @@ each phase is recorded next to the figures.
 """
 
 import argparse
-import datetime
 import gc
 import json
 import os
@@ -58,17 +57,8 @@ REPO = BENCHES.parent
 sys.path.insert(0, str(BENCHES))
 
 import benchmd  # noqa: E402
-import sklearn_vectorize  # noqa: E402  (the same vectorizers as the whole command)
 
 CORPUS = "20newsgroups.jsonl"
-BEGIN = "<!-- vectorize:begin -->"
-END = "<!-- vectorize:end -->"
-HEADER = """# Benchmarks
-
-Measurements of topica against its peers. Each section is rewritten by the
-script it names; run that script to reproduce it on your machine.
-
-"""
 
 # What the issue asks of topica, against scikit-learn.
 TARGET_DEFAULT = 25.0  # times faster, default settings
@@ -93,13 +83,6 @@ def log(message):
     print(f"compare_vectorize: {message}", file=sys.stderr, flush=True)
 
 
-def load_average():
-    try:
-        return os.getloadavg()[0]
-    except OSError:
-        return float("nan")
-
-
 def run(cmd, **kwargs):
     """Runs `cmd`, failing loudly with its output when it fails."""
     result = subprocess.run(cmd, text=True, capture_output=True, **kwargs)
@@ -116,15 +99,8 @@ def run(cmd, **kwargs):
 
 
 def machine():
-    info = {"model": platform.processor() or platform.machine(), "cpus": os.cpu_count()}
-    if shutil.which("lscpu"):
-        for line in run(["lscpu"], env={**os.environ, "LC_ALL": "C"}).stdout.splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() == "Model name":
-                info["model"] = value.strip()
-            elif key.strip() == "CPU(s)":
-                info["cpus"] = int(value.strip())
-    return info
+    model, cpus = benchmd.cpu()
+    return {"model": model or platform.processor() or platform.machine(), "cpus": cpus}
 
 
 def versions():
@@ -140,11 +116,8 @@ def versions():
         "SciPy": scipy.__version__,
         "PyStemmer": Stemmer.version(),
     }
-    rustc = subprocess.run(["rustc", "--version"], text=True, capture_output=True)
-    found["rustc"] = rustc.stdout.split("(")[0].replace("rustc", "").strip() or "?"
-    lock = (REPO / "Cargo.lock").read_text(encoding="utf-8")
-    m = re.search(r'name = "linfa-preprocessing"\nversion = "([^"]+)"', lock)
-    found["linfa-preprocessing"] = m.group(1) if m else "?"
+    found["rustc"] = benchmd.rustc()
+    found["linfa-preprocessing"] = benchmd.crate_version("linfa-preprocessing")
     found["topica"] = benchmd.commit()
     return found
 
@@ -190,6 +163,8 @@ def in_process(corpus, data, runs):
     """scikit-learn (in this process) and the Rust side (`vectorize_peers`), in
     `runs` rounds of one run of each, so that both sides see the same state of
     the machine; medians over the rounds."""
+    import sklearn_vectorize  # the same vectorizers as the whole command
+
     texts = sklearn_vectorize.read_texts(corpus)
     n_bytes = sum(len(t.encode("utf-8")) for t in texts)
     log(f"{len(texts)} documents, {n_bytes} bytes of text")
@@ -279,7 +254,7 @@ def whole_commands(topica, corpus, runs, stem_form):
     }
     out = {}
     for key, (topica_argv, sklearn_argv) in pairs.items():
-        out[f"load_{key}"] = load_average()
+        out[f"load_{key}"] = benchmd.load_average()
         t, s = hyperfine([("topica", topica_argv), ("scikit-learn", sklearn_argv)], runs)
         out[key] = {"topica": t, "sklearn": s}
     for key, (topica_argv, sklearn_argv) in pairs.items():
@@ -467,21 +442,6 @@ def render(r):
     return "\n".join(L) + "\n"
 
 
-def write_section(path, section):
-    block = f"{BEGIN}\n{section}{END}\n"
-    if path.exists():
-        text = path.read_text(encoding="utf-8")
-        if BEGIN in text and END in text:
-            head, rest = text.split(BEGIN, 1)
-            tail = rest.split(END, 1)[1].lstrip("\n")
-            text = head + block + ("\n" + tail if tail else "")
-        else:
-            text = text.rstrip("\n") + "\n\n" + block
-    else:
-        text = HEADER + block
-    path.write_text(text, encoding="utf-8")
-
-
 # ---------------------------------------------------------------------------
 
 
@@ -489,8 +449,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         description="topica against scikit-learn and linfa-preprocessing on 20 Newsgroups; "
                     "rewrites the vectorizer section of BENCHMARKS.md")
-    parser.add_argument("--data", default=os.environ.get("TOPICA_DATA_DIR"),
-                        help=f"the folder holding {CORPUS} (default: $TOPICA_DATA_DIR)")
+    benchmd.data_argument(parser, CORPUS)
     parser.add_argument("--runs", type=int, default=7,
                         help="runs of each in-process measurement (default 7); the whole "
                              "commands run max(5, RUNS) times")
@@ -501,33 +460,22 @@ def main(argv=None):
                         help="the Markdown file to update (default BENCHMARKS.md)")
     args = parser.parse_args(argv)
 
-    if not args.data:
-        sys.exit("compare_vectorize: give --data DIR or set TOPICA_DATA_DIR to the folder "
-                 f"holding {CORPUS} (this project's CI keeps it in ../shared/data)")
-    data = Path(args.data).resolve()
-    corpus = data / CORPUS
-    if not corpus.is_file():
-        sys.exit(f"compare_vectorize: {corpus} is missing; --data must name the folder "
-                 f"holding {CORPUS}")
+    corpus = benchmd.corpus_path(args, "compare_vectorize", CORPUS)
+    data = corpus.parent
     if args.runs < 1:
         sys.exit("compare_vectorize: --runs must be at least 1")
     for tool in ("cargo", "hyperfine", "/usr/bin/time"):
         if not shutil.which(tool):
             sys.exit(f"compare_vectorize: {tool} is needed and not found")
-    topica = args.topica.resolve()
-    if not topica.exists():
-        if args.topica.resolve() != (REPO / "target/release/topica").resolve():
-            sys.exit(f"compare_vectorize: {topica} does not exist")
-        log("building target/release/topica (cargo build --release)")
-        run(["cargo", "build", "--release"], cwd=REPO)
+    topica = benchmd.release_binary(args.topica, log, when_missing=True)
 
     report = {"runs": args.runs, "machine": machine(), "versions": versions(), "load": {},
-              "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
-    if load_average() > report["machine"]["cpus"] / 2:
-        log(f"warning: load average {load_average():.2f} on {report['machine']['cpus']} "
+              "date": benchmd.now()}
+    if benchmd.load_average() > report["machine"]["cpus"] / 2:
+        log(f"warning: load average {benchmd.load_average():.2f} on {report['machine']['cpus']} "
             "cores: other work is running and the figures may be disturbed")
 
-    report["load"]["in_process"] = load_average()
+    report["load"]["in_process"] = benchmd.load_average()
     report["sklearn"], report["rust"] = in_process(corpus, data, args.runs)
     sk = report["sklearn"]
     report["stem_form"] = min(("analyzer", "tokenizer"),
@@ -535,7 +483,7 @@ def main(argv=None):
     gc.collect()
 
     report["whole"] = whole_commands(topica, corpus, max(5, args.runs), report["stem_form"])
-    report["load"]["end"] = load_average()
+    report["load"]["end"] = benchmd.load_average()
 
     for key in ("default", "stem"):
         t = report["whole"][f"rss_{key}"]["topica"]["summary"]
@@ -545,7 +493,7 @@ def main(argv=None):
 
     section = render(report)
     print(section)
-    write_section(args.output, section)
+    benchmd.rewrite_section(args.output, "vectorize", section)
     log(f"wrote {args.output}")
     raw = Path(tempfile.gettempdir()) / "compare_vectorize.json"
     raw.write_text(json.dumps(report, indent=1, default=str))
