@@ -942,11 +942,8 @@ fn mini_batch<R: Rows>(
     let k = centroids.n_clusters();
     let dim = x.dim();
     let norms: Vec<f64> = (0..n).into_par_iter().map(|i| x.norm(i)).collect();
-    let mut block = SumBlock::new(&centroids);
-    // Each row's cluster in the sums (UNSEEN before its first visit), each
-    // cluster's count of rows in its sum, and whether its start still holds.
-    let mut last = vec![UNSEEN; n];
-    let mut counts = vec![0usize; k];
+    let mut block = SumBlock::new(&centroids, n);
+    // Whether each cluster's k-means++ start still holds.
     let mut at_start = vec![true; k];
     let batch_size = batch_size.min(n);
     let mut order: Vec<usize> = (0..n).collect();
@@ -984,56 +981,35 @@ fn mini_batch<R: Rows>(
             }
             let forgotten: Vec<usize> = (0..k).filter(|&c| arriving[c]).collect();
             block.clear(&forgotten);
-            let mut touched = arriving;
             for &c in &forgotten {
                 at_start[c] = false;
             }
             for (&i, &(c, _)) in batch.iter().zip(&assigned) {
-                if last[i] != c {
+                if block.last[i] != c {
                     changed += 1;
-                    move_row(
-                        x,
-                        i,
-                        c,
-                        &norms,
-                        &mut last,
-                        &mut counts,
-                        &mut touched,
-                        &mut block,
-                    );
+                    block.move_row(x, i, c, norms[i]);
                 }
             }
             // A cluster emptied (or started on a zero row) takes the
             // batch's worst-placed row.
-            for empty in 0..k {
-                if counts[empty] > 0 || (at_start[empty] && block.inv[empty] > 0.0) {
+            for (empty, start) in at_start.iter_mut().enumerate() {
+                if block.counts[empty] > 0 || (*start && block.inv[empty] > 0.0) {
                     continue;
                 }
-                at_start[empty] = false;
+                *start = false;
                 block.clear(&[empty]);
                 let far = batch
                     .iter()
                     .zip(&assigned)
-                    .filter(|&(&i, _)| norms[i] > 0.0 && counts[last[i]] > 1)
+                    .filter(|&(&i, _)| norms[i] > 0.0 && block.counts[block.last[i]] > 1)
                     .min_by(|a, b| a.1.1.total_cmp(&b.1.1))
                     .map(|(&i, _)| i);
                 if let Some(i) = far {
                     changed += 1;
-                    move_row(
-                        x,
-                        i,
-                        empty,
-                        &norms,
-                        &mut last,
-                        &mut counts,
-                        &mut touched,
-                        &mut block,
-                    );
+                    block.move_row(x, i, empty, norms[i]);
                 }
             }
-            for c in (0..k).filter(|&c| touched[c]) {
-                block.update_norm(c);
-            }
+            block.update_norms();
             // Stop when the smoothed batch objective stops improving.
             let mean = assigned.iter().map(|a| a.1).sum::<f64>() / batch.len() as f64;
             let ewa = match smoothed {
@@ -1072,33 +1048,6 @@ fn mini_batch<R: Rows>(
     finish(x, block.into_centroids(dim), n_iter)
 }
 
-/// Row `i` into the sum of cluster `to`, out of its previous cluster's
-/// (`last[i]`, if any); a zero row changes no sum.
-#[allow(clippy::too_many_arguments)]
-fn move_row<R: Rows>(
-    x: &R,
-    i: usize,
-    to: usize,
-    norms: &[f64],
-    last: &mut [usize],
-    counts: &mut [usize],
-    touched: &mut [bool],
-    block: &mut SumBlock,
-) {
-    let from = std::mem::replace(&mut last[i], to);
-    if norms[i] > 0.0 {
-        let w = 1.0 / norms[i];
-        if from != UNSEEN {
-            block.add_row(x, i, -w, from);
-            counts[from] -= 1;
-            touched[from] = true;
-        }
-        block.add_row(x, i, w, to);
-        counts[to] += 1;
-        touched[to] = true;
-    }
-}
-
 /// A row's cluster before mini-batch k-means first visits it.
 const UNSEEN: usize = usize::MAX;
 
@@ -1113,17 +1062,26 @@ const MAX_NO_IMPROVEMENT: usize = 10;
 /// once an epoch, as the running ones gather rounding); dot products are
 /// divided by the column's norm, so that they are the row's norm times its
 /// cosine with the centroid. An empty column (every row taken away) scores
-/// minus infinity, so that no row goes to it by its dot product.
+/// minus infinity, so that no row goes to it by its dot product. The block
+/// also knows which rows its sums hold.
 struct SumBlock {
     t: Vec<f64>,
     k: usize,
     sq: Vec<f64>,
     /// One over each column's norm, 0 for an empty column.
     inv: Vec<f64>,
+    /// Each row's cluster in the sums ([`UNSEEN`] before its first move).
+    last: Vec<usize>,
+    /// Each cluster's number of rows of non-zero norm in its sum.
+    counts: Vec<usize>,
+    /// The clusters whose sums changed since [`update_norms`](Self::update_norms).
+    touched: Vec<bool>,
 }
 
 impl SumBlock {
-    fn new(centroids: &Centroids) -> Self {
+    /// The block of `centroids` (standing for themselves until rows are
+    /// moved in), for `n` rows.
+    fn new(centroids: &Centroids, n: usize) -> Self {
         let t = centroids.block();
         let k = centroids.n_clusters();
         let mut block = SumBlock {
@@ -1131,6 +1089,9 @@ impl SumBlock {
             t,
             k,
             inv: vec![0.0; k],
+            last: vec![UNSEEN; n],
+            counts: vec![0; k],
+            touched: vec![false; k],
         };
         for c in 0..k {
             block.update_norm(c);
@@ -1159,6 +1120,31 @@ impl SumBlock {
         for &c in clusters {
             self.sq[c] = 0.0;
             self.inv[c] = 0.0;
+        }
+    }
+
+    /// Row `i` (of norm `norm`) into the sum of cluster `to`, out of its
+    /// previous cluster's, if any; a zero row changes no sum.
+    fn move_row<R: Rows>(&mut self, x: &R, i: usize, to: usize, norm: f64) {
+        let from = std::mem::replace(&mut self.last[i], to);
+        if norm > 0.0 {
+            if from != UNSEEN {
+                self.add_row(x, i, -1.0 / norm, from);
+                self.counts[from] -= 1;
+                self.touched[from] = true;
+            }
+            self.add_row(x, i, 1.0 / norm, to);
+            self.counts[to] += 1;
+            self.touched[to] = true;
+        }
+    }
+
+    /// The norms of the columns changed since the last call, up to date.
+    fn update_norms(&mut self) {
+        for c in 0..self.k {
+            if std::mem::take(&mut self.touched[c]) {
+                self.update_norm(c);
+            }
         }
     }
 
@@ -1679,7 +1665,7 @@ mod tests {
         let x = random_sparse(n, dim, 0.2, 9);
         let mut rng = Xoshiro256Plus::seed_from_u64(4);
         let start = kmeans_plus_plus(&x, k, &mut rng);
-        let mut block = SumBlock::new(&start);
+        let mut block = SumBlock::new(&start, n);
         // Before any row arrives the block stands for the starts.
         let mut dots = vec![0.0; k];
         for i in 0..n {
@@ -1696,49 +1682,38 @@ mod tests {
         block.clear(&(0..k).collect::<Vec<_>>());
         let mut sums = vec![vec![0.0; dim]; k];
         let norms: Vec<f64> = (0..n).map(|i| x.norm(i)).collect();
-        let (mut last, mut counts) = (vec![UNSEEN; n], vec![0usize; k]);
         for step in 0..2000 {
             // Few clusters early on, so that some empty again later.
             let i = rng.gen_range(0..n);
             let to = rng.gen_range(0..if step < 1000 { 2 } else { k });
-            if last[i] == to {
+            let from = block.last[i];
+            if from == to {
                 continue;
             }
-            if last[i] != UNSEEN && norms[i] > 0.0 {
-                x.add_to(i, -1.0 / norms[i], &mut sums[last[i]]);
+            if from != UNSEEN && norms[i] > 0.0 {
+                x.add_to(i, -1.0 / norms[i], &mut sums[from]);
             }
             if norms[i] > 0.0 {
                 x.add_to(i, 1.0 / norms[i], &mut sums[to]);
             }
-            let mut touched = vec![false; k];
-            move_row(
-                &x,
-                i,
-                to,
-                &norms,
-                &mut last,
-                &mut counts,
-                &mut touched,
-                &mut block,
-            );
-            for c in (0..k).filter(|&c| touched[c]) {
-                if counts[c] == 0 {
-                    block.clear(&[c]);
-                    sums[c].iter_mut().for_each(|v| *v = 0.0);
-                }
-                block.update_norm(c);
+            block.move_row(&x, i, to, norms[i]);
+            // An emptied column is cleared, as mini-batch clears it.
+            if from != UNSEEN && block.counts[from] == 0 && norms[i] > 0.0 {
+                block.clear(&[from]);
+                sums[from].iter_mut().for_each(|v| *v = 0.0);
             }
+            block.update_norms();
             if step % 100 == 99 {
                 block.refresh();
             }
-            for (c, &count) in counts.iter().enumerate() {
+            for (c, &count) in block.counts.iter().enumerate() {
                 let exact = block.exact_sq(c);
                 assert!(
                     (block.sq[c] - exact).abs() <= 1e-9 * exact.max(1.0),
                     "step {step}"
                 );
                 // A cluster counts its rows of non-zero norm.
-                let rows = (0..n).filter(|&r| last[r] == c && norms[r] > 0.0);
+                let rows = (0..n).filter(|&r| block.last[r] == c && norms[r] > 0.0);
                 assert_eq!(count, rows.count(), "step {step}");
             }
             let unit: Vec<Vec<f64>> = sums
@@ -1752,7 +1727,7 @@ mod tests {
             for r in (0..n).step_by(7) {
                 block.dots(&x, r, &mut dots);
                 for c in 0..k {
-                    if counts[c] == 0 {
+                    if block.counts[c] == 0 {
                         assert_eq!(dots[c], f64::NEG_INFINITY, "step {step}");
                     } else {
                         assert!((dots[c] - x.dot(r, &unit[c])).abs() < 1e-9, "step {step}");
@@ -1760,7 +1735,10 @@ mod tests {
                 }
             }
         }
-        assert!(counts.iter().all(|&c| c > 0), "every cluster has rows");
+        assert!(
+            block.counts.iter().all(|&c| c > 0),
+            "every cluster has rows"
+        );
         let centroids = block.into_centroids(dim);
         for (c, sum) in sums.iter().enumerate() {
             let mut want = sum.clone();
