@@ -907,8 +907,9 @@ fn finish<R: Rows>(x: &R, mut centroids: Centroids, n_iter: usize) -> SphericalK
 /// cluster is taken out of its old centroid's sum as it is added to its
 /// new one (Newling and Fleuret's exact update, "Nested mini-batch
 /// k-means", 2016). A cluster's k-means++ start counts until its first rows
-/// arrive; a cluster left empty takes the batch's row of lowest cosine among
-/// clusters of more than one row. The run ends after `max_epochs` passes,
+/// arrive; a cluster left empty (or started on a zero row, which no row
+/// can be nearest to) takes the batch's row of lowest cosine among clusters
+/// of more than one row. The run ends after `max_epochs` passes,
 /// after a pass in which no row changed cluster, when the smoothed batch
 /// objective changes by less than `tol` / 100 of itself, or when it brings
 /// nothing better for [`MAX_NO_IMPROVEMENT`] batches in a row.
