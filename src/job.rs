@@ -230,6 +230,7 @@ impl ClusterJob {
         let (mut x, _) = tfidf.into_parts();
         model.reweight_idf_in_place(&mut x, self.idf_power);
         let x = &x;
+        let counts = KeptCounts::new(counts.into_parts().0, x);
 
         let groups = self.groups(docs, format, &mut warnings)?;
 
@@ -249,9 +250,10 @@ impl ClusterJob {
         let k = order.len();
 
         progress.stage("naming topics");
+        let counts = counts.into_matrix(x);
         let named = name_topics(
             &model,
-            counts.matrix(),
+            &counts,
             &labels,
             k,
             &texts,
@@ -667,6 +669,45 @@ pub struct NamedTopic {
     pub terms: Vec<TopicTerm>,
 }
 
+/// The raw term counts, kept for naming the topics, in less memory while
+/// the topics are found: their values alone, as `u32`, when they have the
+/// TF-IDF rows' pattern of non-zeros (they always do, both being built from
+/// the same counts), else the matrix itself. The matrix is 12 bytes per
+/// non-zero (an `f64` and a `u32` column index), its values alone 4: on
+/// all of 20 Newsgroups, about 16 MB less at the peak of clustering.
+enum KeptCounts {
+    Values(Vec<u32>),
+    Matrix(SparseMatrix<f64>),
+}
+
+impl KeptCounts {
+    fn new(counts: SparseMatrix<f64>, x: &SparseMatrix<f64>) -> Self {
+        let same_pattern = counts.shape() == x.shape()
+            && counts.indptr().raw_storage() == x.indptr().raw_storage()
+            && counts.indices() == x.indices();
+        let whole = |v: f64| (0.0..=f64::from(u32::MAX)).contains(&v) && v.fract() == 0.0;
+        if same_pattern && counts.data().iter().all(|&v| whole(v)) {
+            KeptCounts::Values(counts.data().iter().map(|&v| v as u32).collect())
+        } else {
+            KeptCounts::Matrix(counts)
+        }
+    }
+
+    /// The counts as a matrix again, with the pattern of `x` (the rows they
+    /// were kept beside).
+    fn into_matrix(self, x: &SparseMatrix<f64>) -> SparseMatrix<f64> {
+        match self {
+            KeptCounts::Matrix(m) => m,
+            KeptCounts::Values(values) => SparseMatrix::new(
+                x.shape(),
+                x.indptr().raw_storage().to_vec(),
+                x.indices().to_vec(),
+                values.into_iter().map(f64::from).collect(),
+            ),
+        }
+    }
+}
+
 /// Names the `k` topics of `labels` (-1: outliers): c-TF-IDF top terms in
 /// their surface forms, and names from the topics file when one is given.
 fn name_topics(
@@ -781,4 +822,49 @@ pub fn score_labels(
         completeness: s.completeness,
         v_measure: s.v_measure,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::StopWordList;
+
+    /// The counts kept as values beside the TF-IDF rows come back as the
+    /// same matrix; counts of another pattern are kept whole.
+    #[test]
+    fn kept_counts_come_back_the_same() {
+        let texts: Vec<String> = std::fs::read_dir("data/news")
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .flat_map(|t| t.split("\n\n").map(str::to_string).collect::<Vec<_>>())
+            .collect();
+        let (model, tfidf, counts) = TfidfParams::default()
+            .stop_words(Some(StopWordList::English))
+            .sublinear_tf(true)
+            .fit_transform_with_counts(&texts)
+            .unwrap();
+        let (mut x, _) = tfidf.into_parts();
+        model.reweight_idf_in_place(&mut x, 2.0);
+        let counts = counts.into_parts().0;
+        assert!(counts.data().iter().any(|&v| v > 1.0), "some word repeats");
+        let kept = KeptCounts::new(counts.clone(), &x);
+        assert!(matches!(kept, KeptCounts::Values(_)));
+        assert_eq!(kept.into_matrix(&x), counts);
+        // Another pattern (the first row emptied): the matrix is kept.
+        let other = SparseMatrix::new(
+            x.shape(),
+            std::iter::once(0)
+                .chain(
+                    x.indptr().raw_storage()[1..]
+                        .iter()
+                        .map(|&p| p - x.indptr().raw_storage()[1]),
+                )
+                .collect(),
+            x.indices()[x.indptr().raw_storage()[1]..].to_vec(),
+            counts.data()[x.indptr().raw_storage()[1]..].to_vec(),
+        );
+        let kept = KeptCounts::new(other.clone(), &x);
+        assert!(matches!(kept, KeptCounts::Matrix(_)));
+        assert_eq!(kept.into_matrix(&x), other);
+    }
 }
