@@ -17,9 +17,9 @@ from this script's clock, peak memory from "Maximum resident set size"):
   TfidfVectorizer semantics) against `python benches/sklearn_vectorize.py
   FILE` (scikit-learn's `TfidfVectorizer()`);
 - `topica cluster FILE --k 20` (its defaults: sublinear TF-IDF with English
-  stop words, min_df 2, max_df 0.5, spherical k-means from 3 starts, each
-  run ending with Hartigan's moves,
-  naming, outliers, the printed summary) against `python
+  stop words, min_df 2, max_df 0.5, spherical k-means, one run (`--n-init
+  auto` on 10,000 posts or more) ending with Hartigan's moves, naming,
+  outliers, the printed summary) against `python
   benches/sklearn_cluster.py FILE --k 20` (the pipeline compare_cluster.py
   compares with on all 20 groups: the same TF-IDF, TruncatedSVD(100),
   Normalizer, KMeans(20, n_init=5)).
