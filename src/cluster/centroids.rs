@@ -360,6 +360,20 @@ pub(crate) fn unit_sparse(indices: &[u32], values: &[f64]) -> (Vec<u32>, Vec<f64
     }
 }
 
+/// Dense centroids, by cluster, as a feature-major block of `dim * k`
+/// values (`t[j * k + c]` is centroid `c`'s value for feature `j`), the
+/// layout [`Rows::dots_t`](super::rows::Rows::dots_t) reads.
+pub(crate) fn feature_major(centroids: &[Vec<f64>], dim: usize) -> Vec<f64> {
+    let k = centroids.len();
+    let mut t = vec![0.0; dim * k];
+    for (c, v) in centroids.iter().enumerate() {
+        for (j, &x) in v.iter().enumerate() {
+            t[j * k + c] = x;
+        }
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use rand::{Rng, SeedableRng};

@@ -1283,19 +1283,8 @@ fn kmeans_plus_plus<R: Rows>(x: &R, k: usize, rng: &mut Xoshiro256Plus) -> Centr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cluster::centroids::feature_major;
     use ndarray::Array2;
-
-    /// Centroids (cluster-major) to a feature-major block of `dim * k` values.
-    fn transpose(centroids: &[Vec<f64>], dim: usize) -> Vec<f64> {
-        let k = centroids.len();
-        let mut t = vec![0.0; dim * k];
-        for (c, v) in centroids.iter().enumerate() {
-            for (j, &x) in v.iter().enumerate() {
-                t[j * k + c] = x;
-            }
-        }
-        t
-    }
 
     fn blobs(seed: u64) -> Array2<f64> {
         // Three directions in 5-D, 30 noisy unit rows each.
@@ -1532,7 +1521,7 @@ mod tests {
         centroids[7] = vec![0.0; dim];
         let some = centroids[3].iter().position(|v| *v != 0.0).unwrap();
         centroids[3][some] = -centroids[3][some];
-        let t = transpose(&centroids, dim);
+        let t = feature_major(&centroids, dim);
         let postings = CentroidPostings::of(&t, k).expect("the postings are used");
         let norms: Vec<f64> = (0..n).map(|i| x.norm(i)).collect();
         let got = assign_with_norms(x, Reading::Postings(&postings), k, &norms);
@@ -1551,7 +1540,7 @@ mod tests {
         // Dense centroids, or few of them, keep the dense step.
         let dense = vec![1.0; dim * k];
         assert!(CentroidPostings::of(&dense, k).is_none());
-        let few = transpose(&centroids[..20], dim);
+        let few = feature_major(&centroids[..20], dim);
         assert!(CentroidPostings::of(&few, 20).is_none());
     }
 

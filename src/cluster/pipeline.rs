@@ -14,6 +14,7 @@ use ndarray::{Array2, s};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 
+use super::centroids::feature_major;
 use super::context::{ContextParams, Neighbours};
 use super::hierarchical::{Cut, Hierarchical, Linkage};
 use super::kmeans::{Algorithm, SphericalKMeansParams};
@@ -675,7 +676,7 @@ impl ClusterParams {
         let clustered = kept.clone();
         let kept: Vec<usize> = kept.into_iter().filter(|&i| labels[i] >= 0).collect();
         let centroids = own_centroids(x, &labels, k);
-        let t = centroids_t(&centroids, x.cols());
+        let t = feature_major(&centroids, x.cols());
         // Each kept row's cosine to its own topic and to the nearest one.
         let cosines: Vec<(f64, f64)> = kept
             .par_iter()
@@ -1091,17 +1092,6 @@ fn own_centroids(x: &SparseMatrix<f64>, labels: &[i64], k: usize) -> Vec<Vec<f64
             c
         })
         .collect()
-}
-
-fn centroids_t(centroids: &[Vec<f64>], dim: usize) -> Vec<f64> {
-    let k = centroids.len();
-    let mut t = vec![0.0; dim * k];
-    for (c, v) in centroids.iter().enumerate() {
-        for (j, &x) in v.iter().enumerate() {
-            t[j * k + c] = x;
-        }
-    }
-    t
 }
 
 /// Whether `text` is a metadata line of a web page rather than prose: one
