@@ -63,7 +63,8 @@ pub struct ClusterArgs {
     #[arg(long, default_value = "auto", value_name = "HOW")]
     pub refine: Refine,
 
-    /// Most k-means iterations per run (and most passes of Hartigan's moves).
+    /// Most k-means iterations per run (epochs with --batch-size; and most
+    /// passes of Hartigan's moves).
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub max_iter: usize,
 
