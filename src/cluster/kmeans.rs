@@ -73,9 +73,7 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 use rayon::prelude::*;
 
-use super::centroids::{
-    CentroidPostings, Centroids, SPARSE_CENTROIDS_FROM_K, sparse_enough, unit_sparse,
-};
+use super::centroids::{CentroidPostings, Centroids, sparse_enough, unit_sparse};
 use super::rows::{Rescaled, Rows};
 use crate::error::{Error, ParamError, Result};
 use crate::vectorize::l2_norm;
@@ -629,8 +627,10 @@ fn lloyd_held<R: Rows>(
 ///   ([`CentroidPostings::of`]).
 /// - `Sparse`: feature-major postings only, summed from the rows held by
 ///   columns ([`Rows::sums_by_label_sparse`]), for sparse rows with at
-///   least [`SPARSE_CENTROIDS_FROM_K`] clusters and no Hartigan's moves
-///   (they keep dense sums). Centroids of many clusters are mostly zeros:
+///   least [`SPARSE_CENTROIDS_FROM_K`](super::centroids::SPARSE_CENTROIDS_FROM_K)
+///   clusters, sparse enough ([`sparse_enough`]), and no Hartigan's moves
+///   (they keep dense sums); centroids that come out too dense are held
+///   as `Dense` from then on. Centroids of many clusters are mostly zeros:
 ///   the 2,000 micro-clusters of all 20 Newsgroups hold at most the posts'
 ///   own 1.15 million non-zero values, of the block's 110 million, and the
 ///   dense block (885 MB, summed and scaled every iteration, copied three
@@ -654,7 +654,7 @@ enum Held {
 impl Held {
     /// The form for Lloyd's iterations on `x` from `centroids`.
     fn for_lloyd<R: Rows>(x: &R, centroids: Centroids, refine: bool) -> Self {
-        if !refine && x.is_sparse() && centroids.n_clusters() >= SPARSE_CENTROIDS_FROM_K {
+        if !refine && x.is_sparse() && centroids.sparse_enough() {
             Held::sparse(&centroids)
         } else {
             Held::dense(&centroids)
@@ -689,23 +689,27 @@ impl Held {
                 None => assign_with_norms(x, Reading::Dense(t), *k, norms),
             },
             Held::Sparse { postings, k } => {
-                if sparse_enough(postings.nnz(), postings.dim(), *k) {
-                    assign_with_norms(x, Reading::Postings(postings), *k, norms)
-                } else {
-                    let t = postings.block(*k);
-                    assign_with_norms(x, Reading::Dense(&t), *k, norms)
-                }
+                assign_with_norms(x, Reading::Postings(postings), *k, norms)
             }
         }
     }
 
     /// The centroid update: each cluster's normalised sum of unit rows.
+    /// Sparse centroids that come out too dense for their postings to be
+    /// the faster reading ([`sparse_enough`]) are held as a dense block from
+    /// then on (the same values).
     fn update<R: Rows>(&mut self, x: &R, labels: &[usize], norms: &[f64]) {
         match self {
             Held::Dense { t, k } => update_t(x, labels, *k, norms, t),
             Held::Sparse { postings, k } => {
                 *postings = x.sums_by_label_sparse(labels, &unit_weights(norms), *k);
                 postings.normalize(*k);
+                if !sparse_enough(postings.nnz(), postings.dim(), *k) {
+                    *self = Held::Dense {
+                        t: postings.block(*k),
+                        k: *k,
+                    };
+                }
             }
         }
     }
@@ -998,7 +1002,12 @@ fn mini_batch<R: Rows>(
                     continue;
                 }
                 *start = false;
-                block.clear(&[empty]);
+                // A column already cleared (or a zero row's start) holds
+                // zeros only: its norm was brought to zero then and no row
+                // has come in since. Rows taken away leave rounding behind.
+                if block.inv[empty] > 0.0 {
+                    block.clear(&[empty]);
+                }
                 let far = batch
                     .iter()
                     .zip(&assigned)
@@ -1283,7 +1292,7 @@ fn kmeans_plus_plus<R: Rows>(x: &R, k: usize, rng: &mut Xoshiro256Plus) -> Centr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::centroids::feature_major;
+    use crate::cluster::centroids::{SPARSE_CENTROIDS_FROM_K, feature_major};
     use ndarray::Array2;
 
     fn blobs(seed: u64) -> Array2<f64> {
@@ -1579,9 +1588,9 @@ mod tests {
     /// Lloyd's iterations with centroids held as postings from start to end
     /// (many clusters on sparse rows) give the dense block's clustering to
     /// the bit: on data/news (sparse centroids), on random rows over few
-    /// columns (centroids too dense for the postings, so the assignment
-    /// reads a block made from them) and with more clusters than distinct
-    /// rows (empty clusters refilled).
+    /// columns (centroids too dense for the postings, so that they are
+    /// held as a block from the first update on) and with more clusters
+    /// than distinct rows (empty clusters refilled).
     #[test]
     fn sparse_centroids_run_lloyd_as_the_dense_block_does() {
         let news = news_tfidf();
@@ -1601,6 +1610,12 @@ mod tests {
                 let dense = lloyd_held(&x, Held::dense(&start), 100, 1e-4, false);
                 let sparse = lloyd_held(&x, Held::sparse(&start), 100, 1e-4, false);
                 assert_same_bits(&dense, &sparse, &format!("{what}, seed {seed}"));
+                // Which form the centroids are held in after one update.
+                let mut held = Held::sparse(&start);
+                let norms: Vec<f64> = (0..x.n_rows()).map(|i| x.norm(i)).collect();
+                held.update(&x, dense.labels(), &norms);
+                let postings = matches!(held, Held::Sparse { .. });
+                assert_eq!(postings, what == "data/news", "{what}, seed {seed}");
             }
         }
         // The public fit takes the sparse form there, and gives the same.
