@@ -491,6 +491,103 @@ fn eval_scores_assignments_against_labels() {
     );
 }
 
+/// Outputs go where their names say: `-` is standard output (in place of
+/// the summary), a name ending in `.gz` is compressed (and read back by
+/// `eval` and `report`), a symbolic link keeps pointing at the file
+/// written. Options of another method are ignored with a warning; a cut at a
+/// distance and a k are refused together.
+#[test]
+fn outputs_go_to_standard_output_gzip_and_through_links() {
+    let dir = tmp();
+    let r = run(["cluster", NEWS, "--k", "4", "-o", "-"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let on_stdout: Value = serde_json::from_str(&r.stdout).expect("only the report on stdout");
+    assert_eq!(on_stdout["topics"].as_array().unwrap().len(), 4);
+    let r = run(["cluster", NEWS, "--k", "4", "--assignments", "-"]);
+    assert!(r.stdout.starts_with("{\"id\":"), "{}", r.stdout);
+    assert_eq!(r.stdout.lines().count(), 74);
+    fails(
+        &["cluster", NEWS, "-o", "-", "--assignments", "-"],
+        2,
+        "only one output can go to standard output",
+    );
+
+    let (a, json) = (dir.path().join("a.csv.gz"), dir.path().join("r.json.gz"));
+    let r = run([
+        "cluster",
+        NEWS,
+        "--k",
+        "4",
+        "-q",
+        "--assignments",
+        &arg(&a),
+        "-o",
+        &arg(&json),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(&fs::read(&a).unwrap()[..2], b"\x1f\x8b", "gzip magic");
+    let r = run([
+        "eval",
+        &arg(&a),
+        "--labels",
+        LABELS,
+        "--ignore-label",
+        "noise",
+        "--json",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let m: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(m["scored"], 69, "CSV inside the .gz");
+    let page = dir.path().join("page.html");
+    let r = run(["report", &arg(&json), "-o", &arg(&page)]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        fs::read_to_string(&page)
+            .unwrap()
+            .contains("4 topics in 74 documents")
+    );
+
+    #[cfg(unix)]
+    {
+        let (real, link) = (dir.path().join("real.json"), dir.path().join("link.json"));
+        fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let r = run(["cluster", NEWS, "--k", "4", "-q", "-o", &arg(&link)]);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        let written: Value = serde_json::from_str(&fs::read_to_string(&real).unwrap()).unwrap();
+        assert_eq!(written["topics"].as_array().unwrap().len(), 4);
+    }
+
+    let r = run(["cluster", NEWS, "--k", "4", "-q", "--linkage", "average"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("--linkage ignored: it applies to --method hierarchical"),
+        "{}",
+        r.stderr
+    );
+    fails(
+        &[
+            "cluster",
+            NEWS,
+            "--method",
+            "hierarchical",
+            "--k",
+            "4",
+            "--distance-threshold",
+            "0.5",
+        ],
+        2,
+        "--distance-threshold",
+    );
+}
+
 fn fails(args: &[&str], code: i32, needle: &str) {
     let r = run(args);
     assert_eq!(r.code, Some(code), "{args:?}: {}", r.stderr);

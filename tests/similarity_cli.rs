@@ -166,3 +166,37 @@ fn bad_input_gets_a_clear_message() {
     let r = run(["neighbors", NEWS, "--top", "0"]);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
 }
+
+/// An empty list says why: "Tagcloud:" shares its one term with no other
+/// paragraph, and nothing scores 0.99 against a paragraph but itself.
+#[test]
+fn an_empty_list_comes_with_a_warning() {
+    let r = run([
+        "similar",
+        NEWS,
+        "--id",
+        "03-independent-haigh-quit-x.txt#31",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("no document scores above 0 against document"),
+        "{}",
+        r.stderr
+    );
+    let r = run([
+        "similar",
+        NEWS,
+        "--id",
+        "03-independent-haigh-quit-x.txt#1",
+        "--min-score",
+        "0.99",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no document scores at least 0.99"),
+        "{}",
+        r.stderr
+    );
+}

@@ -12,7 +12,7 @@ use topica::analyze::Language;
 use topica::cluster::hierarchical::Linkage;
 use topica::cluster::{ClusterParams, ContextParams, KChoice, Method, NInit, Refine};
 use topica::job::{ClusterJob, Labels, NamingParams, Progress};
-use topica::report::Staging;
+use topica::report::{Staging, counted};
 use topica::vectorize::{DocFreq, TfidfVectorizer};
 
 /// Flags of `topica cluster`.
@@ -23,7 +23,12 @@ pub struct ClusterArgs {
 
     /// Number of topics, or `auto` to try --k-range and keep the best
     /// silhouette (cosine), compared in a 30-dimension LSA reduction.
-    #[arg(long, default_value = "auto", value_name = "N|auto")]
+    #[arg(
+        long,
+        default_value = "auto",
+        value_name = "N|auto",
+        conflicts_with = "distance_threshold"
+    )]
     pub k: String,
 
     /// The k tried by `--k auto`, as MIN,MAX.
@@ -36,18 +41,19 @@ pub struct ClusterArgs {
     #[arg(long, default_value = "kmeans", value_name = "METHOD")]
     pub method: Method,
 
-    /// Linkage of hierarchical clustering: ward, average, complete or single.
-    #[arg(long, default_value = "ward", value_name = "LINKAGE")]
-    pub linkage: Linkage,
+    /// Linkage of hierarchical clustering: ward, average, complete or single
+    /// [default: ward].
+    #[arg(long, value_name = "LINKAGE")]
+    pub linkage: Option<Linkage>,
 
     /// Cut the dendrogram at this cosine distance instead of at k clusters
-    /// (hierarchical only).
+    /// (hierarchical only; not with --k).
     #[arg(long, value_name = "D")]
     pub distance_threshold: Option<f64>,
 
-    /// Dimensions of the LSA reduction (lsa-kmeans).
-    #[arg(long, default_value_t = 100, value_name = "N")]
-    pub n_components: usize,
+    /// Dimensions of the LSA reduction (lsa-kmeans) [default: 100].
+    #[arg(long, value_name = "N")]
+    pub n_components: Option<usize>,
 
     /// k-means runs from different k-means++ starts; the best objective is
     /// kept. auto: 1 when the runs end with Hartigan's moves (--refine), 10
@@ -164,12 +170,14 @@ pub struct ClusterArgs {
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub representatives: usize,
 
-    /// Write the report here (JSON, schema in README.md).
+    /// Write the report here (JSON, schema in README.md; `-`: standard
+    /// output, instead of the summary; a name ending in .gz: compressed).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
     /// Write one row per document (id, topic, topic_name, score) here: CSV
-    /// when the name ends in .csv, else JSON Lines.
+    /// when the name ends in .csv (or .csv.gz, compressed), else JSON Lines
+    /// (`-`: standard output, instead of the summary).
     #[arg(long, value_name = "FILE")]
     pub assignments: Option<PathBuf>,
 
@@ -230,6 +238,42 @@ impl ClusterArgs {
                 ))
             })?),
         };
+        // Options of another method are ignored, with a warning (a script
+        // may pass the same options to every method); --distance-threshold
+        // and --refine hartigan, which change what the others mean, are
+        // refused instead.
+        let ignored = |option: &str, given: bool, applies: bool, to: &str| {
+            if given && !applies {
+                eprintln!(
+                    "topica: warning: {option} ignored: it applies to {to}, not --method {}",
+                    self.method
+                );
+            }
+        };
+        ignored(
+            "--linkage",
+            self.linkage.is_some(),
+            self.method == Method::Hierarchical,
+            "--method hierarchical",
+        );
+        ignored(
+            "--n-components",
+            self.n_components.is_some(),
+            self.method == Method::LsaKmeans || self.coords.is_some(),
+            "--method lsa-kmeans or --coords",
+        );
+        // Both streams cannot be one: the report and the assignments would
+        // run together on standard output.
+        if [&self.output, &self.assignments]
+            .iter()
+            .all(|p| p.as_ref().is_some_and(|p| p.as_os_str() == "-"))
+        {
+            return Err(topica_error(topica::ParamError::new(
+                "assignments",
+                "only one output can go to standard output, and --output is `-` already",
+            )));
+        }
+        let defaults = ClusterParams::default();
         let clustering = ClusterParams {
             k,
             method: self.method,
@@ -247,9 +291,9 @@ impl ClusterArgs {
             outlier_threshold: self.outlier_threshold,
             min_terms: self.min_terms,
             metadata_lines: !self.keep_metadata_lines,
-            linkage: self.linkage,
+            linkage: self.linkage.unwrap_or(defaults.linkage),
             distance_threshold: self.distance_threshold,
-            n_components: self.n_components,
+            n_components: self.n_components.unwrap_or(defaults.n_components),
         };
         let labels = match (&self.label_field, &self.labels) {
             (Some(field), _) => Some(Labels::Field(field.clone())),
@@ -305,7 +349,7 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<ExitCode> {
             .map_err(topica_error)?;
     }
     if let Some(path) = &args.assignments {
-        let csv = path
+        let csv = topica::report::without_gz(path)
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
         staging
@@ -313,15 +357,20 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<ExitCode> {
             .map_err(topica_error)?;
     }
     staging.commit().map_err(topica_error)?;
-    if !args.quiet {
+    // An output on standard output takes the summary's place there.
+    let to_stdout = [&args.output, &args.assignments]
+        .into_iter()
+        .flatten()
+        .any(|p| p.as_os_str() == "-");
+    if !args.quiet && !to_stdout {
         let texts: Vec<&str> = corpus.documents.iter().map(|d| d.text.as_str()).collect();
         print!("{}", report.summary(&texts, args.top_terms.min(8)));
     }
     eprintln!(
-        "topica: {} topics, {} documents, {} outliers in {:.2} s",
-        report.topics.len(),
-        report.documents.len(),
-        report.outliers.len(),
+        "topica: {}, {}, {} in {:.2} s",
+        counted(report.topics.len(), "topic"),
+        counted(report.documents.len(), "document"),
+        counted(report.outliers.len(), "outlier"),
         start.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)

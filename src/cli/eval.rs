@@ -13,6 +13,7 @@ use topica::report::TopicReport;
 
 /// Flags of `topica eval`.
 #[derive(Debug, Args)]
+#[group(id = "truth", required = true, args = ["labels", "label_field"])]
 pub struct EvalArgs {
     /// The predicted topics: a report of `topica cluster -o` (.json), or
     /// assignments (CSV or JSON Lines with the fields id and topic).
@@ -20,7 +21,7 @@ pub struct EvalArgs {
     pub predicted: PathBuf,
 
     /// The true labels: CSV or JSON Lines with the fields id and label.
-    #[arg(long, value_name = "FILE", required_unless_present = "label_field")]
+    #[arg(long, value_name = "FILE")]
     pub labels: Option<PathBuf>,
 
     /// Take the true labels from this field of the corpus's records

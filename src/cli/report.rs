@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::topica_error;
-use topica::report::{TopicReport, render_html, write_atomically};
+use topica::report::{TopicReport, counted, render_html, write_atomically};
 
 /// Flags of `topica report`.
 #[derive(Debug, Args)]
@@ -32,10 +32,10 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         Some(path) => {
             write_atomically(path, |w| w.write_all(page.as_bytes())).map_err(topica_error)?;
             eprintln!(
-                "topica: {} ({} topics, {} documents{})",
+                "topica: {} ({}, {}{})",
                 path.display(),
-                report.topics.len(),
-                report.documents.len(),
+                counted(report.topics.len(), "topic"),
+                counted(report.documents.len(), "document"),
                 if report.documents.iter().any(|d| d.coords.is_some()) {
                     ""
                 } else {

@@ -98,17 +98,13 @@ impl SpaceArgs {
 
 /// Flags of `topica similar`.
 #[derive(Debug, Args)]
+#[group(id = "about", required = true, args = ["id", "query"])]
 pub struct SimilarArgs {
     #[command(flatten)]
     pub space: SpaceArgs,
 
     /// The document to find others like (its id).
-    #[arg(
-        long,
-        value_name = "ID",
-        required_unless_present = "query",
-        conflicts_with = "query"
-    )]
+    #[arg(long, value_name = "ID", conflicts_with = "query")]
     pub id: Option<String>,
 
     /// Free text to find documents like.
@@ -119,7 +115,8 @@ pub struct SimilarArgs {
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
 
-    /// Leave out documents scoring below this.
+    /// Leave out documents scoring below this (documents scoring 0 or less,
+    /// which share nothing with the query, are never listed).
     #[arg(long, default_value_t = 0.0, value_name = "S")]
     pub min_score: f64,
 
@@ -171,10 +168,13 @@ pub fn run_similar(args: SimilarArgs) -> anyhow::Result<ExitCode> {
         )));
     }
     let (corpus, index) = args.space.index()?;
-    let hits: Vec<Hit> = match (&args.id, &args.query) {
-        (Some(id), _) => index
-            .query_id(id, args.top, args.min_score)
-            .map_err(topica_error)?,
+    let (hits, warned): (Vec<Hit>, bool) = match (&args.id, &args.query) {
+        (Some(id), _) => (
+            index
+                .query_id(id, args.top, args.min_score)
+                .map_err(topica_error)?,
+            false,
+        ),
         (None, Some(text)) => {
             let result = index
                 .query_text(text, args.top, args.min_score)
@@ -182,10 +182,25 @@ pub fn run_similar(args: SimilarArgs) -> anyhow::Result<ExitCode> {
             if let Some(w) = &result.warning {
                 eprintln!("topica: warning: {w}");
             }
-            result.hits
+            (result.hits, result.warning.is_some())
         }
         (None, None) => unreachable!("clap requires --id or --query"),
     };
+    // An empty list says why rather than nothing at all.
+    if hits.is_empty() && !warned {
+        let what = match &args.id {
+            Some(id) => format!("document {id:?}"),
+            None => "the query".to_string(),
+        };
+        eprintln!(
+            "topica: warning: no document scores {} against {what}",
+            if args.min_score > 0.0 {
+                format!("at least {}", args.min_score)
+            } else {
+                "above 0".to_string()
+            }
+        );
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for (rank, hit) in hits.iter().enumerate() {
@@ -340,6 +355,9 @@ pub fn run_duplicates(args: DuplicatesArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    eprintln!("topica: {} groups of near-duplicates", groups.len());
+    eprintln!(
+        "topica: {} of near-duplicates",
+        topica::report::counted(groups.len(), "group")
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -1,16 +1,32 @@
 //! Writing files whole or not at all, one file or several together.
+//!
+//! An output is a path: a regular file (or one to be made) is written to a
+//! temporary file beside it and renamed over it; a symbolic link is
+//! followed, so that the file it points to is replaced and the link kept;
+//! `-` is standard output, and a file that is neither regular nor a
+//! directory (a device such as `/dev/null`, a named pipe) is written to
+//! directly: neither can be replaced by a rename, so their bytes are kept in
+//! memory and written only once every output of the run has been produced.
+//! A name ending in `.gz` is written gzip-compressed (as inputs named `.gz`
+//! are read).
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use flate2::Compression;
+use flate2::write::GzEncoder;
 use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
 
+/// The name that stands for standard output.
+const STDOUT: &str = "-";
+
 /// Writes `path` through `write`, atomically: the bytes go to a temporary file
 /// in the same directory, which is renamed over `path` only once `write` has
 /// succeeded and the data is flushed. A failed or interrupted write leaves
-/// `path` as it was (absent, or its old content), never truncated.
+/// `path` as it was (absent, or its old content), never truncated. See the
+/// module's documentation for symbolic links, `-`, devices and `.gz`.
 ///
 /// # Example
 /// ```
@@ -28,6 +44,23 @@ pub fn write_atomically(
     let mut staging = Staging::new();
     staging.write(path, write)?;
     staging.commit()
+}
+
+/// Whether an output named `path` is written gzip-compressed: its name ends
+/// in `.gz` (in any case). Callers that choose a format by the extension
+/// look at the name without it ([`without_gz`]).
+pub fn is_gz(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
+/// `path` without a final `.gz` (`out.csv.gz` is `out.csv`).
+pub fn without_gz(path: &Path) -> PathBuf {
+    if is_gz(path) {
+        path.with_extension("")
+    } else {
+        path.to_path_buf()
+    }
 }
 
 /// Several output files written together: each is written to a temporary file
@@ -50,7 +83,26 @@ pub fn write_atomically(
 /// ```
 #[derive(Debug, Default)]
 pub struct Staging {
-    files: Vec<(PathBuf, NamedTempFile)>,
+    files: Vec<Staged>,
+}
+
+/// One output waiting for [`Staging::commit`].
+#[derive(Debug)]
+enum Staged {
+    /// A temporary file, to be renamed over `target` (the path named, its
+    /// symbolic links followed).
+    Renamed {
+        path: PathBuf,
+        target: PathBuf,
+        file: NamedTempFile,
+    },
+    /// Bytes for standard output (`target` `None`) or for a file that
+    /// cannot be replaced by a rename.
+    Streamed {
+        path: PathBuf,
+        target: Option<PathBuf>,
+        bytes: Vec<u8>,
+    },
 }
 
 impl Staging {
@@ -59,15 +111,55 @@ impl Staging {
         Staging::default()
     }
 
-    /// Writes the future content of `path` through `write`, to a temporary
-    /// file in `path`'s directory, flushed to disk.
+    /// Writes the future content of `path` through `write`: to a temporary
+    /// file in the directory of the file `path` names (flushed to disk), or
+    /// in memory for standard output and for devices and pipes.
     pub fn write(
         &mut self,
         path: impl AsRef<Path>,
         write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<()> {
         let path = path.as_ref();
-        let dir = match path.parent() {
+        let gz = is_gz(path);
+        if path.as_os_str() == STDOUT {
+            if self
+                .files
+                .iter()
+                .any(|f| matches!(f, Staged::Streamed { target: None, .. }))
+            {
+                return Err(Error::io(
+                    path,
+                    std::io::Error::other("only one output can go to standard output"),
+                ));
+            }
+            let bytes = encode(Vec::new(), gz, write).map_err(|e| Error::io(path, e))?;
+            self.files.push(Staged::Streamed {
+                path: path.to_path_buf(),
+                target: None,
+                bytes,
+            });
+            return Ok(());
+        }
+        let target = follow_links(path).map_err(|e| Error::io(path, e))?;
+        match std::fs::metadata(&target) {
+            Ok(m) if m.is_dir() => {
+                return Err(Error::io(
+                    path,
+                    std::io::Error::other("is a directory: name a file to write"),
+                ));
+            }
+            Ok(m) if !m.is_file() => {
+                let bytes = encode(Vec::new(), gz, write).map_err(|e| Error::io(path, e))?;
+                self.files.push(Staged::Streamed {
+                    path: path.to_path_buf(),
+                    target: Some(target),
+                    bytes,
+                });
+                return Ok(());
+            }
+            _ => {}
+        }
+        let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
@@ -83,25 +175,90 @@ impl Staging {
         let file = builder
             .tempfile_in(dir)
             .map_err(|e| Error::io(path, without_temporary_path(e)))?;
-        let mut writer = BufWriter::with_capacity(1 << 16, file);
-        write(&mut writer)
-            .and_then(|()| writer.flush())
+        let mut writer = encode(BufWriter::with_capacity(1 << 16, file), gz, write)
             .map_err(|e| Error::io(path, e))?;
+        writer.flush().map_err(|e| Error::io(path, e))?;
         let file = writer
             .into_inner()
             .map_err(|e| Error::io(path, e.into_error()))?;
         file.as_file().sync_data().map_err(|e| Error::io(path, e))?;
-        self.files.push((path.to_path_buf(), file));
+        self.files.push(Staged::Renamed {
+            path: path.to_path_buf(),
+            target,
+            file,
+        });
         Ok(())
     }
 
-    /// Renames every staged file into place, in the order written.
+    /// Puts every staged output in place, in the order written: renames the
+    /// temporary files, writes the bytes kept for standard output, devices
+    /// and pipes.
     pub fn commit(self) -> Result<()> {
-        for (path, file) in self.files {
-            file.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+        for staged in self.files {
+            match staged {
+                Staged::Renamed { path, target, file } => {
+                    file.persist(&target)
+                        .map_err(|e| Error::io(&path, e.error))?;
+                }
+                Staged::Streamed {
+                    path,
+                    target,
+                    bytes,
+                } => {
+                    let written = match target {
+                        None => {
+                            let mut out = std::io::stdout().lock();
+                            out.write_all(&bytes).and_then(|()| out.flush())
+                        }
+                        Some(target) => std::fs::OpenOptions::new()
+                            .write(true)
+                            .open(&target)
+                            .and_then(|mut f| f.write_all(&bytes)),
+                    };
+                    written.map_err(|e| Error::io(&path, e))?;
+                }
+            }
         }
         Ok(())
     }
+}
+
+/// Runs `write` on `sink`, through a gzip encoder when `gz`, and gives the
+/// sink back.
+fn encode<W: Write>(
+    mut sink: W,
+    gz: bool,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<W> {
+    if gz {
+        let mut encoder = GzEncoder::new(sink, Compression::default());
+        write(&mut encoder)?;
+        encoder.finish()
+    } else {
+        write(&mut sink)?;
+        Ok(sink)
+    }
+}
+
+/// The file `path` names, its symbolic links followed (a link's relative
+/// target is taken from the link's directory). A dangling link names the
+/// file to be made where it points.
+fn follow_links(path: &Path) -> std::io::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    // As Linux's limit on links followed in one lookup (ELOOP).
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&current) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let link = std::fs::read_link(&current)?;
+                current = match current.parent() {
+                    Some(dir) => dir.join(link),
+                    None => link,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
 }
 
 /// The error of creating a temporary file, without the temporary file's
@@ -159,6 +316,87 @@ mod tests {
             .to_string();
         assert!(err.starts_with("/nonexistent-dir/x.mtx: "), "{err}");
         assert!(!err.contains(".topica-"), "{err}");
+    }
+
+    /// Writing through a symbolic link replaces the file it points to and
+    /// keeps the link (a dangling one makes its file); a directory is
+    /// refused, naming the path given.
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_and_directories_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        let link = dir.path().join("link.json");
+        std::fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink("real.json", &link).unwrap();
+        write_atomically(&link, |w| w.write_all(b"new")).unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+        let dangling = dir.path().join("dangling.json");
+        std::os::unix::fs::symlink("made.json", &dangling).unwrap();
+        write_atomically(&dangling, |w| w.write_all(b"made")).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("made.json")).unwrap(),
+            "made"
+        );
+        let err = write_atomically(dir.path(), |w| w.write_all(b"x"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("is a directory"), "{err}");
+        // Nothing but the three files and two links.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
+    }
+
+    /// A named pipe is written to, not replaced by a regular file, and only
+    /// at commit.
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_written_to_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("pipe.json");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: mkfifo is not available");
+            return;
+        }
+        let reader = {
+            let pipe = pipe.clone();
+            std::thread::spawn(move || std::fs::read(pipe).unwrap())
+        };
+        let mut staging = Staging::new();
+        staging
+            .write(&pipe, |w| w.write_all(b"through the pipe"))
+            .unwrap();
+        staging.commit().unwrap();
+        assert_eq!(reader.join().unwrap(), b"through the pipe");
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::metadata(&pipe).unwrap().file_type().is_fifo());
+    }
+
+    /// A name ending in `.gz` is written gzip-compressed; `-` is standard
+    /// output, once.
+    #[test]
+    fn gz_names_are_compressed_and_standard_output_is_one_output() {
+        use std::io::Read;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv.gz");
+        write_atomically(&path, |w| w.write_all(b"id,topic\n")).unwrap();
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap())
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, "id,topic\n");
+        assert_eq!(without_gz(&path), dir.path().join("out.csv"));
+        assert_eq!(without_gz(Path::new("a.csv")), Path::new("a.csv"));
+        let mut staging = Staging::new();
+        staging.write("-", |w| w.write_all(b"")).unwrap();
+        let err = staging.write("-", |w| w.write_all(b"")).unwrap_err();
+        assert!(err.to_string().contains("only one output"), "{err}");
     }
 
     #[test]

@@ -153,9 +153,9 @@ fn head(out: &mut String, report: &TopicReport) {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
          style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n\
-         <title>topica: {} topics in {} documents</title>\n<style>\n{STYLE}",
-        report.topics.len(),
-        report.documents.len()
+         <title>topica: {} in {}</title>\n<style>\n{STYLE}",
+        super::counted(report.topics.len(), "topic"),
+        super::counted(report.documents.len(), "document")
     );
     for t in &report.topics {
         let c = colour(t.id);
@@ -177,9 +177,9 @@ fn header(out: &mut String, report: &TopicReport) {
     };
     let _ = writeln!(
         out,
-        "<header>\n<h1>{} topics in {} documents</h1>\n<p class=\"inputs\">{}</p>",
-        report.topics.len(),
-        report.documents.len(),
+        "<header>\n<h1>{} in {}</h1>\n<p class=\"inputs\">{}</p>",
+        super::counted(report.topics.len(), "topic"),
+        super::counted(report.documents.len(), "document"),
         report
             .inputs
             .iter()

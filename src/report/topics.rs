@@ -183,7 +183,8 @@ impl TopicReport {
     /// Reads a report written by [`write_json`](Self::write_json).
     pub fn read(path: impl AsRef<Path>) -> Result<TopicReport> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        // Gunzipped when named `.gz`, as outputs so named are written.
+        let text = crate::corpus::read_text(path)?;
         let value: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| Error::input(path, Some(e.line()), format!("not JSON: {e}")))?;
         match value.get("format").and_then(|f| f.as_u64()) {
@@ -249,13 +250,14 @@ impl TopicReport {
         let clustered = n - self.outliers.len();
         let _ = writeln!(
             s,
-            "{} topics in {n} documents ({} terms){}",
-            self.topics.len(),
-            self.corpus.terms,
+            "{} in {} ({}){}",
+            super::counted(self.topics.len(), "topic"),
+            super::counted(n, "document"),
+            super::counted(self.corpus.terms, "term"),
             if self.outliers.is_empty() {
                 String::new()
             } else {
-                format!(", {} outliers", self.outliers.len())
+                format!(", {}", super::counted(self.outliers.len(), "outlier"))
             }
         );
         if !self.k_selection.is_empty() {

@@ -89,7 +89,8 @@ impl TfidfVectorizer {
     /// [`load_from_str`](Self::load_from_str)).
     pub fn load(path: impl AsRef<Path>) -> Result<TfidfVectorizer> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        // Gunzipped when named `.gz`, as outputs so named are written.
+        let text = crate::corpus::read_text(path)?;
         Self::load_from_str(&text, path)
     }
 

@@ -99,7 +99,8 @@ impl Vocabulary {
     /// in column order. Fails on a duplicate or empty term, naming its line.
     pub fn read(path: impl AsRef<Path>) -> Result<Vocabulary> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        // Gunzipped when named `.gz`, as outputs so named are written.
+        let text = crate::corpus::read_text(path)?;
         let mut terms = Vec::new();
         let mut seen = hashbrown::HashSet::new();
         for (i, line) in text.lines().enumerate() {
