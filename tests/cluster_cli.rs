@@ -511,6 +511,11 @@ fn outputs_go_to_standard_output_gzip_and_through_links() {
         2,
         "only one output can go to standard output",
     );
+    fails(
+        &["vectorize", NEWS, "-o", "-", "--model-out", "-"],
+        2,
+        "--output is `-` already",
+    );
 
     let (a, json) = (dir.path().join("a.csv.gz"), dir.path().join("r.json.gz"));
     let r = run([

@@ -262,17 +262,11 @@ impl ClusterArgs {
             self.method == Method::LsaKmeans || self.coords.is_some(),
             "--method lsa-kmeans or --coords",
         );
-        // Both streams cannot be one: the report and the assignments would
-        // run together on standard output.
-        if [&self.output, &self.assignments]
-            .iter()
-            .all(|p| p.as_ref().is_some_and(|p| p.as_os_str() == "-"))
-        {
-            return Err(topica_error(topica::ParamError::new(
-                "assignments",
-                "only one output can go to standard output, and --output is `-` already",
-            )));
-        }
+        topica::report::check_standard_output(&[
+            ("output", self.output.as_deref()),
+            ("assignments", self.assignments.as_deref()),
+        ])
+        .map_err(topica_error)?;
         let defaults = ClusterParams::default();
         let clustering = ClusterParams {
             k,

@@ -238,6 +238,12 @@ pub fn run(args: VectorizeArgs) -> anyhow::Result<ExitCode> {
 fn run_as<T: Real>(args: VectorizeArgs) -> anyhow::Result<ExitCode> {
     let analysis = args.analysis.params()?;
     // Parameters are checked before reading anything.
+    topica::report::check_standard_output(&[
+        ("output", args.output.as_deref()),
+        ("vocabulary-out", args.vocabulary_out.as_deref()),
+        ("model-out", args.model_out.as_deref()),
+    ])
+    .map_err(topica_error)?;
     let model = match &args.model {
         Some(path) => {
             if analysis != AnalyzerParams::default() {

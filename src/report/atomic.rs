@@ -63,6 +63,35 @@ pub fn without_gz(path: &Path) -> PathBuf {
     }
 }
 
+/// Checks, before any work, that at most one of a command's outputs
+/// (`(option, path)`, the option naming it in the error) is standard output
+/// (`-`): [`Staging`] refuses the second one only once both are written.
+///
+/// ```
+/// use std::path::Path;
+/// use topica::report::check_standard_output;
+///
+/// let dash = Some(Path::new("-"));
+/// assert!(check_standard_output(&[("output", dash), ("assignments", None)]).is_ok());
+/// let err = check_standard_output(&[("output", dash), ("assignments", dash)]).unwrap_err();
+/// assert!(err.to_string().contains("assignments"));
+/// ```
+pub fn check_standard_output(
+    outputs: &[(&'static str, Option<&Path>)],
+) -> std::result::Result<(), crate::ParamError> {
+    let mut on_stdout = outputs
+        .iter()
+        .filter(|(_, p)| p.is_some_and(|p| p.as_os_str() == STDOUT))
+        .map(|(option, _)| *option);
+    match (on_stdout.next(), on_stdout.next()) {
+        (Some(first), Some(second)) => Err(crate::ParamError::new(
+            second,
+            format!("only one output can go to standard output, and --{first} is `-` already"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Several output files written together: each is written to a temporary file
 /// beside its target, and [`commit`](Staging::commit) renames them all into
 /// place only once every one has been written. If any write fails, dropping
@@ -121,44 +150,18 @@ impl Staging {
     ) -> Result<()> {
         let path = path.as_ref();
         let gz = is_gz(path);
-        if path.as_os_str() == STDOUT {
-            if self
-                .files
-                .iter()
-                .any(|f| matches!(f, Staged::Streamed { target: None, .. }))
-            {
-                return Err(Error::io(
-                    path,
-                    std::io::Error::other("only one output can go to standard output"),
-                ));
-            }
-            let bytes = encode(Vec::new(), gz, write).map_err(|e| Error::io(path, e))?;
-            self.files.push(Staged::Streamed {
-                path: path.to_path_buf(),
-                target: None,
-                bytes,
-            });
-            return Ok(());
-        }
-        let target = follow_links(path).map_err(|e| Error::io(path, e))?;
-        match std::fs::metadata(&target) {
-            Ok(m) if m.is_dir() => {
-                return Err(Error::io(
-                    path,
-                    std::io::Error::other("is a directory: name a file to write"),
-                ));
-            }
-            Ok(m) if !m.is_file() => {
+        let target = match self.destination(path)? {
+            Destination::Renamed(target) => target,
+            Destination::Streamed(target) => {
                 let bytes = encode(Vec::new(), gz, write).map_err(|e| Error::io(path, e))?;
                 self.files.push(Staged::Streamed {
                     path: path.to_path_buf(),
-                    target: Some(target),
+                    target,
                     bytes,
                 });
                 return Ok(());
             }
-            _ => {}
-        }
+        };
         let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
@@ -188,6 +191,34 @@ impl Staging {
             file,
         });
         Ok(())
+    }
+
+    /// Where the output named `path` goes: standard output for `-` (once),
+    /// the file its links lead to, written to directly when it is a device
+    /// or pipe; a directory is refused.
+    fn destination(&self, path: &Path) -> Result<Destination> {
+        if path.as_os_str() == STDOUT {
+            let taken = self
+                .files
+                .iter()
+                .any(|f| matches!(f, Staged::Streamed { target: None, .. }));
+            if taken {
+                return Err(Error::io(
+                    path,
+                    std::io::Error::other("only one output can go to standard output"),
+                ));
+            }
+            return Ok(Destination::Streamed(None));
+        }
+        let target = follow_links(path).map_err(|e| Error::io(path, e))?;
+        match std::fs::metadata(&target) {
+            Ok(m) if m.is_dir() => Err(Error::io(
+                path,
+                std::io::Error::other("is a directory: name a file to write"),
+            )),
+            Ok(m) if !m.is_file() => Ok(Destination::Streamed(Some(target))),
+            _ => Ok(Destination::Renamed(target)),
+        }
     }
 
     /// Puts every staged output in place, in the order written: renames the
@@ -221,6 +252,15 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// How an output reaches its file ([`Staging::destination`]).
+enum Destination {
+    /// Through a temporary file renamed over this one.
+    Renamed(PathBuf),
+    /// Written to directly at commit: standard output (`None`) or a device
+    /// or pipe.
+    Streamed(Option<PathBuf>),
 }
 
 /// Runs `write` on `sink`, through a gzip encoder when `gz`, and gives the
