@@ -17,6 +17,9 @@ once and runs them in this order:
   (several minutes);
 - `hierarchical`: benches/compare_hierarchical.py, the four linkages on 5,000
   posts (criterion) against scikit-learn's and scipy's (a few minutes);
+- `hierarchical_paragraphs`: benches/compare_hierarchical_paragraphs.py,
+  the four linkages on 5,000 paragraphs, topica's whole command against
+  scikit-learn's clustering (about a minute);
 - `linfa`: benches/compare_linfa.py, topica's k-means against
   linfa-clustering's KMeans on the same LSA vectors (two minutes);
 - `scaling`: benches/compare_scaling.py, whole commands at 1x, 4x and 16x 20
@@ -51,7 +54,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchmd  # noqa: E402
 
 REPO = benchmd.REPO
-PARTS = ("vectorize", "cluster", "hierarchical", "linfa", "scaling", "minibatch", "similarity")
+PARTS = ("vectorize", "cluster", "hierarchical", "hierarchical_paragraphs", "linfa", "scaling",
+         "minibatch", "similarity")
 
 
 def log(message):
@@ -72,6 +76,9 @@ def part_command(part, data, markdown, quick):
     if part == "hierarchical":
         return [*py, "benches/compare_hierarchical.py", *data, *md,
                 *(["--rounds", "2"] if quick else [])], None
+    if part == "hierarchical_paragraphs":
+        return [*py, "benches/compare_hierarchical_paragraphs.py", *data, *md,
+                *(["--rounds", "1"] if quick else [])], None
     if part == "linfa":
         return [*py, "benches/compare_linfa.py", *data, *md,
                 *(["--runs", "2"] if quick else [])], None
