@@ -132,6 +132,8 @@ fn lossy_text(bytes: &[u8]) -> String {
 /// `(line, text)` of every non-empty trimmed paragraph.
 fn reference_paragraphs(text: &str, split: Split) -> Vec<(usize, String)> {
     let blank = |l: &str| l.trim().is_empty();
+    // Lines end at `\n`, `\r\n` or a lone `\r` (Python's universal newlines).
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let lines: Vec<&str> = text.lines().collect();
     let split = match split {
         Split::Auto if lines.iter().any(|l| blank(l)) => Split::Blank,

@@ -248,6 +248,22 @@ impl ClusterJob {
         let map_space = self.coords.map(|dims| (dims, space));
         let (labels, order) = by_size(&clustering);
         let k = order.len();
+        if k < clustering.n_topics() {
+            let empty = clustering.n_topics() - k;
+            warnings.push(format!(
+                "{} of the {} clusters found came out empty and are left out ({}): {}",
+                empty,
+                clustering.n_topics(),
+                match self.clustering.method {
+                    crate::cluster::Method::LsaKmeans => {
+                        "linfa's k-means leaves a cluster empty when the documents have fewer \
+                         distinct LSA vectors than k"
+                    }
+                    _ => "every member of such a cluster went to topic -1",
+                },
+                crate::report::counted(k, "topic")
+            ));
+        }
 
         progress.stage("naming topics");
         let counts = counts.into_matrix(x);
@@ -635,7 +651,9 @@ fn leaves_named(
 }
 
 /// Renumbers topics by decreasing size (smaller original id first on ties):
-/// the new labels (-1 kept) and the original id of each new topic.
+/// the new labels (-1 kept) and the original id of each new topic. Empty
+/// clusters get no topic: a topic of 0 documents has no terms and no name
+/// (linfa's k-means can leave one empty on duplicate documents).
 fn by_size(c: &Clustering) -> (Vec<i64>, Vec<usize>) {
     let k = c.n_topics();
     let mut sizes = vec![0usize; k];
@@ -644,7 +662,7 @@ fn by_size(c: &Clustering) -> (Vec<i64>, Vec<usize>) {
             sizes[l as usize] += 1;
         }
     }
-    let mut order: Vec<usize> = (0..k).collect();
+    let mut order: Vec<usize> = (0..k).filter(|&t| sizes[t] > 0).collect();
     order.sort_by(|&a, &b| sizes[b].cmp(&sizes[a]).then(a.cmp(&b)));
     let mut new_id = vec![0i64; k];
     for (new, &old) in order.iter().enumerate() {

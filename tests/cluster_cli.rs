@@ -604,6 +604,171 @@ fn fails(args: &[&str], code: i32, needle: &str) {
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
 }
 
+/// An output never replaces what the command reads, nor another output:
+/// each clash is refused before any work (exit 2), and the file is left as
+/// it was. A full standard output is an error, not a panic.
+#[test]
+fn outputs_never_replace_inputs_or_each_other() {
+    let dir = tmp();
+    let a = dir.path().join("a.txt");
+    let text = "The cat sat on the mat.\n\nDogs bark at the cat.\n\nThe market fell.\n\n\
+                Investors sold the market shares.\n";
+    fs::write(&a, text).unwrap();
+    let a = arg(&a);
+    let same = |args: &[&str], needle: &str| {
+        fails(args, 2, needle);
+        assert_eq!(fs::read_to_string(&a).unwrap(), text, "{args:?}");
+    };
+    same(&["cluster", &a, "--k", "2", "-o", &a], "is an input");
+    same(
+        &["cluster", &a, "--k", "2", "--assignments", &a],
+        "is an input",
+    );
+    same(&["vectorize", &a, "--vocabulary-out", &a], "is an input");
+    same(&["neighbors", &a, "-o", &a], "is an input");
+    // The same file by another name: a hard link, `./`.
+    let hard = dir.path().join("hard.txt");
+    fs::hard_link(&a, &hard).unwrap();
+    same(&["vectorize", &a, "-o", &arg(&hard)], "is an input");
+    same(
+        &[
+            "cluster",
+            &a,
+            "--k",
+            "2",
+            "--stop-words",
+            &a,
+            "-o",
+            &arg(&hard),
+        ],
+        "is an input",
+    );
+    // A file of an input directory.
+    same(
+        &["cluster", &arg(dir.path()), "--k", "2", "-o", &a],
+        "input directory",
+    );
+    let stop = dir.path().join("stop.txt");
+    fs::write(&stop, "cat\n").unwrap();
+    fails(
+        &[
+            "cluster",
+            &a,
+            "--k",
+            "2",
+            "--stop-words",
+            &arg(&stop),
+            "-o",
+            &arg(&stop),
+        ],
+        2,
+        "the file of --stop-words",
+    );
+    assert_eq!(fs::read_to_string(&stop).unwrap(), "cat\n");
+
+    let out = arg(&dir.path().join("out"));
+    fails(
+        &["cluster", &a, "--k", "2", "-o", &out, "--assignments", &out],
+        2,
+        "also the file of --output",
+    );
+    fails(
+        &["vectorize", &a, "-o", &out, "--model-out", &out],
+        2,
+        "also the file of --output",
+    );
+    assert!(!Path::new(&out).exists(), "nothing written");
+    let report = arg(&dir.path().join("r.json"));
+    assert_eq!(
+        run(["cluster", &a, "--k", "2", "-q", "-o", &report]).code,
+        Some(0)
+    );
+    fails(&["report", &report, "-o", &report], 2, "is an input");
+    // Two outputs to a device are not a clash.
+    let r = run([
+        "cluster",
+        &a,
+        "--k",
+        "2",
+        "-o",
+        "/dev/null",
+        "--assignments",
+        "/dev/null",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+
+    if Path::new("/dev/full").exists() {
+        let report = arg(&dir.path().join("news.json"));
+        assert_eq!(
+            run(["cluster", NEWS, "--k", "4", "-q", "-o", &report]).code,
+            Some(0)
+        );
+        let full = fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        for args in [
+            vec!["cluster", NEWS, "--k", "4"],
+            vec!["eval", &report, "--labels", LABELS],
+        ] {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_topica"))
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .args(&args)
+                .stdout(full.try_clone().unwrap())
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+            assert!(
+                stderr.contains("cannot write to standard output"),
+                "{stderr}"
+            );
+        }
+    }
+}
+
+/// linfa's k-means leaves a cluster empty on duplicate documents: the report
+/// has no nameless topic of 0 documents, and says why it has fewer.
+#[test]
+fn empty_clusters_are_left_out_with_a_warning() {
+    let dir = tmp();
+    let path = dir.path().join("dupes.txt");
+    let mut paragraphs = vec!["apple banana cherry grape"; 5];
+    paragraphs.extend(["engine wheel brake clutch"; 5]);
+    fs::write(&path, paragraphs.join("\n\n")).unwrap();
+    let r = run([
+        "cluster",
+        &arg(&path),
+        "--method",
+        "lsa-kmeans",
+        "--k",
+        "3",
+        "--min-df",
+        "1",
+        "--max-df",
+        "1.0",
+        "--context-window",
+        "0",
+        "-o",
+        "-",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let report: Value = serde_json::from_str(&r.stdout).unwrap();
+    let sizes: Vec<u64> = report["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["size"].as_u64().unwrap())
+        .collect();
+    assert_eq!(sizes, [5, 5]);
+    assert!(
+        r.stderr
+            .contains("1 of the 3 clusters found came out empty"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn bad_input_gets_a_clear_message() {
     fails(&["cluster", NEWS, "--k", "0"], 2, "k");

@@ -262,10 +262,17 @@ impl ClusterArgs {
             self.method == Method::LsaKmeans || self.coords.is_some(),
             "--method lsa-kmeans or --coords",
         );
-        topica::report::check_standard_output(&[
-            ("output", self.output.as_deref()),
-            ("assignments", self.assignments.as_deref()),
-        ])
+        let mut read = super::input_files(&self.input.inputs);
+        read.extend(self.labels.as_deref().map(|p| ("labels", p)));
+        read.extend(self.topics.as_deref().map(|p| ("topics", p)));
+        read.extend(super::stop_word_file(Some(&self.stop_words)));
+        topica::report::check_outputs(
+            &[
+                ("output", self.output.as_deref()),
+                ("assignments", self.assignments.as_deref()),
+            ],
+            &read,
+        )
         .map_err(topica_error)?;
         let defaults = ClusterParams::default();
         let clustering = ClusterParams {
@@ -358,7 +365,7 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<ExitCode> {
         .any(|p| p.as_os_str() == "-");
     if !args.quiet && !to_stdout {
         let texts: Vec<&str> = corpus.documents.iter().map(|d| d.text.as_str()).collect();
-        print!("{}", report.summary(&texts, args.top_terms.min(8)));
+        super::print_stdout(&report.summary(&texts, args.top_terms.min(8)))?;
     }
     eprintln!(
         "topica: {}, {}, {} in {:.2} s",

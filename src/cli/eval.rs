@@ -110,27 +110,38 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             ClusterJob::silhouette_of(&texts, &topics).map_err(topica_error)?
         }
     };
+    let mut out = String::new();
     if args.json {
         let mut value = serde_json::to_value(&metrics)?;
         value["silhouette"] = serde_json::json!(silhouette);
-        println!("{value}");
+        out.push_str(&format!("{value}\n"));
     } else {
-        println!(
-            "labels: {} ({} documents scored, {} unlabeled, {} ignored)",
+        out.push_str(&format!(
+            "labels: {} ({} documents scored, {} unlabeled, {} ignored)\n",
             metrics.labels, metrics.scored, metrics.unlabeled, metrics.ignored
-        );
-        println!("adjusted Rand index:  {:.6}", metrics.adjusted_rand_index);
-        println!(
-            "normalized mutual info: {:.6}",
+        ));
+        out.push_str(&format!(
+            "adjusted Rand index:  {:.6}\n",
+            metrics.adjusted_rand_index
+        ));
+        out.push_str(&format!(
+            "normalized mutual info: {:.6}\n",
             metrics.normalized_mutual_info
-        );
-        println!("V-measure:            {:.6}", metrics.v_measure);
-        println!("homogeneity:          {:.6}", metrics.homogeneity);
-        println!("completeness:         {:.6}", metrics.completeness);
+        ));
+        out.push_str(&format!("V-measure:            {:.6}\n", metrics.v_measure));
+        out.push_str(&format!(
+            "homogeneity:          {:.6}\n",
+            metrics.homogeneity
+        ));
+        out.push_str(&format!(
+            "completeness:         {:.6}\n",
+            metrics.completeness
+        ));
         if let Some(s) = silhouette {
-            println!("silhouette (cosine):  {s:.6}");
+            out.push_str(&format!("silhouette (cosine):  {s:.6}\n"));
         }
     }
+    super::print_stdout(&out)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -96,6 +96,35 @@ pub(crate) fn stop_words(
     })
 }
 
+/// The corpus inputs of a command, as [`topica::report::check_outputs`]
+/// takes them (standard input left out).
+pub(crate) fn input_files(inputs: &[std::path::PathBuf]) -> Vec<(&'static str, &std::path::Path)> {
+    inputs
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .map(|p| ("input", p.as_path()))
+        .collect()
+}
+
+/// The file of `--stop-words`, when it names one rather than a list.
+pub(crate) fn stop_word_file(spec: Option<&str>) -> Option<(&'static str, &std::path::Path)> {
+    let spec = spec?;
+    let path = std::path::Path::new(spec);
+    (spec.parse::<topica::analyze::StopWordList>().is_err() && path.is_file())
+        .then_some(("stop-words", path))
+}
+
+/// Writes `text` to standard output, an error naming it when that fails
+/// (`print!` would panic on a full disk; a closed pipe is left to `main`).
+pub(crate) fn print_stdout(text: &str) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .context("cannot write to standard output")
+}
+
 /// Prints the corpus's warnings on standard error.
 pub(crate) fn print_warnings(warnings: &[String]) {
     for w in warnings {

@@ -26,6 +26,11 @@ pub struct ReportArgs {
 
 /// Runs `topica report`.
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
+    topica::report::check_outputs(
+        &[("output", args.output.as_deref())],
+        &[("input", args.report.as_path())],
+    )
+    .map_err(topica_error)?;
     let report = TopicReport::read(&args.report).map_err(topica_error)?;
     let page = render_html(&report);
     match &args.output {

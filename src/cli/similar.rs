@@ -236,6 +236,10 @@ pub fn run_neighbors(args: NeighborsArgs) -> anyhow::Result<ExitCode> {
             "must be at least 1, got 0",
         )));
     }
+    let mut read = super::input_files(&args.space.input.inputs);
+    read.extend(super::stop_word_file(Some(&args.space.stop_words)));
+    topica::report::check_outputs(&[("output", args.output.as_deref())], &read)
+        .map_err(topica_error)?;
     let (_, index) = args.space.index()?;
     let graph = index.neighbors(args.top).map_err(topica_error)?;
     // Lines are formatted in parallel, a block at a time, and written in

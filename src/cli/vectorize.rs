@@ -238,11 +238,18 @@ pub fn run(args: VectorizeArgs) -> anyhow::Result<ExitCode> {
 fn run_as<T: Real>(args: VectorizeArgs) -> anyhow::Result<ExitCode> {
     let analysis = args.analysis.params()?;
     // Parameters are checked before reading anything.
-    topica::report::check_standard_output(&[
-        ("output", args.output.as_deref()),
-        ("vocabulary-out", args.vocabulary_out.as_deref()),
-        ("model-out", args.model_out.as_deref()),
-    ])
+    let mut read = super::input_files(&args.input.inputs);
+    read.extend(args.model.as_deref().map(|p| ("model", p)));
+    read.extend(args.tfidf.vocabulary.as_deref().map(|p| ("vocabulary", p)));
+    read.extend(super::stop_word_file(args.analysis.stop_words.as_deref()));
+    topica::report::check_outputs(
+        &[
+            ("output", args.output.as_deref()),
+            ("vocabulary-out", args.vocabulary_out.as_deref()),
+            ("model-out", args.model_out.as_deref()),
+        ],
+        &read,
+    )
     .map_err(topica_error)?;
     let model = match &args.model {
         Some(path) => {

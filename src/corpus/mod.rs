@@ -78,7 +78,8 @@
 //! # Decoding
 //!
 //! A leading UTF-8 byte order mark is dropped, and `\r\n` line endings are
-//! accepted everywhere. A file (or stream) that starts with a UTF-16 byte
+//! accepted everywhere; plain text and CSV also end a line at a lone `\r`
+//! (old Mac files), as Python's universal newlines do. A file (or stream) that starts with a UTF-16 byte
 //! order mark (`FF FE` or `FE FF`, after decompression) is decoded from
 //! UTF-16, in all three formats; its unpaired surrogates count as bytes that
 //! are not UTF-8 (below), and byte offsets in its messages count in the

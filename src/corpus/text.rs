@@ -27,20 +27,20 @@ fn is_blank(line: &str) -> bool {
 /// Splits `text` into its non-empty paragraphs as `split` says, cutting each
 /// to `max` bytes (see [`limit::cut`]).
 ///
-/// Lines end with `\n` or `\r\n`. [`Split::Auto`] is [`Split::Blank`] when
+/// Lines end with `\n`, `\r\n` or a lone `\r` ([`lines`]). [`Split::Auto`] is [`Split::Blank`] when
 /// some line is blank, else [`Split::Lines`]. Every paragraph is trimmed and
 /// empty ones are dropped. An over-long paragraph is never built whole: only
 /// the bytes the cut may keep are copied.
 pub(super) fn paragraphs(text: &str, split: Split, max: Option<usize>) -> Vec<Paragraph> {
     let split = match split {
-        Split::Auto if text.lines().any(is_blank) => Split::Blank,
+        Split::Auto if lines(text).any(is_blank) => Split::Blank,
         Split::Auto => Split::Lines,
         other => other,
     };
     let mut out = Vec::new();
     match split {
         Split::Lines => {
-            for (i, line) in text.lines().enumerate() {
+            for (i, line) in lines(text).enumerate() {
                 if !is_blank(line) {
                     out.push(joined(i + 1, &[line], max));
                 }
@@ -49,7 +49,7 @@ pub(super) fn paragraphs(text: &str, split: Split, max: Option<usize>) -> Vec<Pa
         Split::Blank => {
             let mut run: Vec<&str> = Vec::new();
             let mut start = 0;
-            for (i, line) in text.lines().enumerate() {
+            for (i, line) in lines(text).enumerate() {
                 if is_blank(line) {
                     if !run.is_empty() {
                         out.push(joined(start, &run, max));
@@ -67,7 +67,7 @@ pub(super) fn paragraphs(text: &str, split: Split, max: Option<usize>) -> Vec<Pa
             }
         }
         Split::None | Split::Auto => {
-            let lines: Vec<&str> = text.lines().collect();
+            let lines: Vec<&str> = lines(text).collect();
             let first = lines.iter().position(|l| !is_blank(l));
             let last = lines.iter().rposition(|l| !is_blank(l));
             if let (Some(first), Some(last)) = (first, last) {
@@ -76,6 +76,30 @@ pub(super) fn paragraphs(text: &str, split: Split, max: Option<usize>) -> Vec<Pa
         }
     }
     out
+}
+
+/// The lines of `text` as Python reads a file with universal newlines (its
+/// default, and what scikit-learn users' own readers do): each ends at `\n`,
+/// `\r\n` or a lone `\r`, the ending left out, and a final ending does not
+/// start another line. `str::lines` knows no lone `\r`, and a file of old Mac
+/// line endings became one paragraph, silently.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let bytes = rest.as_bytes();
+        match bytes.iter().position(|&b| b == b'\n' || b == b'\r') {
+            None => Some(std::mem::take(&mut rest)),
+            Some(i) => {
+                let line = &rest[..i];
+                let crlf = bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n');
+                rest = &rest[i + if crlf { 2 } else { 1 }..];
+                Some(line)
+            }
+        }
+    })
 }
 
 /// The paragraph starting on `line` made of `lines` joined with `\n`, whose
@@ -209,6 +233,24 @@ mod tests {
         assert_eq!(split(text, Split::Auto), [p(1, "a\nb"), p(4, "c")]);
         assert_eq!(split(text, Split::Lines), [p(1, "a"), p(2, "b"), p(4, "c")]);
         assert_eq!(split(text, Split::None), [p(1, "a\nb\n\nc")]);
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines_too() {
+        // Old Mac line endings, and the three kinds mixed, as Python's
+        // universal newlines read them.
+        let text = "cats purr\r\rdogs bark\rloudly\r";
+        assert_eq!(
+            split(text, Split::Auto),
+            [p(1, "cats purr"), p(3, "dogs bark\nloudly")]
+        );
+        let mixed = "a\rb\r\nc\nd";
+        assert_eq!(
+            split(mixed, Split::Lines),
+            [p(1, "a"), p(2, "b"), p(3, "c"), p(4, "d")]
+        );
+        assert_eq!(lines("x\r\n\r").collect::<Vec<_>>(), ["x", ""]);
+        assert_eq!(lines("").count(), 0);
     }
 
     #[test]

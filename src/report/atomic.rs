@@ -92,6 +92,141 @@ pub fn check_standard_output(
     }
 }
 
+/// Checks, before any work, that a command's outputs destroy nothing it
+/// reads and do not overwrite each other: at most one is standard output
+/// ([`check_standard_output`]); no two name the same file; and none names a
+/// file among `inputs` (`(option, path)`: the files and directories the
+/// command reads, `input` for its corpus), nor an existing file inside an
+/// input directory (a file read as part of the corpus). Without this check
+/// `topica cluster a.txt -o a.txt` read `a.txt`, then replaced it with the
+/// report, and exited 0.
+///
+/// Files are compared as the outputs are written: through symbolic links, and
+/// by device and inode where both exist (so that hard links and `./a` against
+/// `a` are caught; elsewhere than Unix, by canonical path). Outputs that are not regular files (devices such as
+/// `/dev/null`, named pipes) are never compared: writing one twice destroys
+/// nothing. Errors are [`crate::ParamError`]s naming the option (exit status
+/// 2 in the command-line tool).
+///
+/// ```
+/// use std::path::Path;
+/// use topica::report::check_outputs;
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// let corpus = dir.path().join("a.txt");
+/// std::fs::write(&corpus, "some text").unwrap();
+/// let report = dir.path().join("report.json");
+/// let input = [("input", corpus.as_path())];
+/// assert!(check_outputs(&[("output", Some(report.as_path()))], &input).is_ok());
+/// let err = check_outputs(&[("output", Some(corpus.as_path()))], &input).unwrap_err();
+/// assert!(err.to_string().contains("a.txt"));
+/// let same = [("output", Some(report.as_path())), ("assignments", Some(report.as_path()))];
+/// assert!(check_outputs(&same, &input).is_err());
+/// ```
+pub fn check_outputs(
+    outputs: &[(&'static str, Option<&Path>)],
+    inputs: &[(&'static str, &Path)],
+) -> std::result::Result<(), crate::ParamError> {
+    check_standard_output(outputs)?;
+    let named: Vec<(&'static str, &Path, FileKey)> = outputs
+        .iter()
+        .filter_map(|&(option, path)| {
+            let path = path?;
+            (path.as_os_str() != STDOUT)
+                .then(|| FileKey::of(path).map(|key| (option, path, key)))
+                .flatten()
+        })
+        .collect();
+    for (i, (option, path, key)) in named.iter().enumerate() {
+        if let Some((first, _, _)) = named[..i].iter().find(|(_, _, k)| k == key) {
+            return Err(crate::ParamError::new(
+                option,
+                format!(
+                    "{} is also the file of --{first}: one would replace the other; give each \
+                     output its own file",
+                    path.display()
+                ),
+            ));
+        }
+        for &(input_option, input) in inputs {
+            let what = if input.is_dir() {
+                format!("a file of the input directory {}", input.display())
+            } else if input_option == "input" {
+                format!("an input ({})", input.display())
+            } else {
+                format!("the file of --{input_option} ({})", input.display())
+            };
+            let clash = if input.is_dir() {
+                // An existing output inside a directory the corpus is read
+                // from is one of the files read.
+                path.is_file()
+                    && match (path.canonicalize(), input.canonicalize()) {
+                        (Ok(out), Ok(dir)) => out.starts_with(dir),
+                        _ => false,
+                    }
+            } else {
+                FileKey::of(input).as_ref() == Some(key)
+            };
+            if clash {
+                return Err(crate::ParamError::new(
+                    option,
+                    format!(
+                        "{} is {what}: writing it would destroy what is read; choose another \
+                         output file",
+                        path.display(),
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What identifies a file an output would write: an existing regular file
+/// by device and inode (through symbolic links), a file to be made by its
+/// canonical directory and name. `None` for what is never compared: devices,
+/// pipes, and paths whose directory cannot be resolved (writing fails there
+/// with its own message).
+#[derive(Debug, PartialEq, Eq)]
+enum FileKey {
+    Existing { dev: u64, ino: u64 },
+    New(PathBuf),
+}
+
+impl FileKey {
+    fn of(path: &Path) -> Option<FileKey> {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_file() => Some(Self::existing(path, &meta)),
+            Ok(_) => None,
+            Err(_) => {
+                // A name to be made (or a dangling link: Staging creates its
+                // target, compared here by the link's own name).
+                let name = path.file_name()?;
+                let parent = match path.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p,
+                    _ => Path::new("."),
+                };
+                Some(FileKey::New(parent.canonicalize().ok()?.join(name)))
+            }
+        }
+    }
+
+    #[cfg(unix)]
+    fn existing(_path: &Path, meta: &std::fs::Metadata) -> FileKey {
+        use std::os::unix::fs::MetadataExt;
+        FileKey::Existing {
+            dev: meta.dev(),
+            ino: meta.ino(),
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn existing(path: &Path, _meta: &std::fs::Metadata) -> FileKey {
+        // No inodes: the canonical path (hard links are not caught).
+        FileKey::New(path.canonicalize().unwrap_or_else(|_| path.to_path_buf()))
+    }
+}
+
 /// Several output files written together: each is written to a temporary file
 /// beside its target, and [`commit`](Staging::commit) renames them all into
 /// place only once every one has been written. If any write fails, dropping

@@ -8,7 +8,9 @@ mod coords;
 mod html;
 mod topics;
 
-pub use self::atomic::{Staging, check_standard_output, is_gz, without_gz, write_atomically};
+pub use self::atomic::{
+    Staging, check_outputs, check_standard_output, is_gz, without_gz, write_atomically,
+};
 pub use self::coords::{Coords, CoordsInfo, CoordsParams};
 pub use self::html::render_html;
 pub use self::topics::{

@@ -135,7 +135,21 @@ impl TfidfVectorizer {
         if !self.params.use_idf || power == 1.0 {
             return;
         }
-        let factor: Vec<f64> = self.idf.iter().map(|&v| v.powf(power - 1.0)).collect();
+        let e = power - 1.0;
+        // idf >= 1, so the factors idf^e are at least 1 when e > 0, and grow
+        // past f64's range for large powers (idf 4.6 and a power of 260
+        // overflowed the squares of the norm, and rows of real terms came out
+        // as zeros, reported as having none). Up to e^100 the factors are
+        // taken as they are; beyond, each row is scaled by its largest factor
+        // (exactly the same once normalised) and normalised without squaring
+        // out of range. Without a norm the factors are what they are.
+        let ln_idf_max = self.idf.iter().fold(0.0f64, |m, &v| m.max(v.ln()));
+        let per_row = self.params.norm.is_some() && e * ln_idf_max > 100.0;
+        let factor: Vec<f64> = if per_row {
+            self.idf.iter().map(|&v| v.ln()).collect()
+        } else {
+            self.idf.iter().map(|&v| v.powf(e)).collect()
+        };
         let norm = self.params.norm;
         // The storage taken out and put back, so that the values can change
         // while the indices are read, without a copy of either.
@@ -153,8 +167,25 @@ impl TfidfVectorizer {
             rest = tail;
         }
         rows.into_par_iter().for_each(|(row, cols)| {
-            for (v, &j) in row.iter_mut().zip(cols) {
-                *v *= factor[j as usize];
+            if per_row {
+                // `factor` holds ln idf: idf^e / (the row's largest idf)^e.
+                let top = cols
+                    .iter()
+                    .fold(f64::NEG_INFINITY, |m, &j| m.max(factor[j as usize]));
+                for (v, &j) in row.iter_mut().zip(cols) {
+                    *v *= (e * (factor[j as usize] - top)).exp();
+                }
+                if norm == Some(super::params::Norm::L2) {
+                    let total = super::matrix::l2_norm(row);
+                    if total > 0.0 {
+                        row.iter_mut().for_each(|v| *v /= total);
+                    }
+                    return;
+                }
+            } else {
+                for (v, &j) in row.iter_mut().zip(cols) {
+                    *v *= factor[j as usize];
+                }
             }
             normalize(row, norm);
         });
@@ -577,6 +608,45 @@ mod tests {
         "",
         "Ministers rejected calls for a boycott of X.",
     ];
+
+    /// Powers whose factors leave f64's range (idf^259 of an idf of 4.6 is
+    /// 1e171, its square past f64::MAX) keep every row: unit, finite, with
+    /// its terms, the ratios within a row those of idf^(p - 1).
+    #[test]
+    fn huge_idf_powers_keep_every_row() {
+        let (model, x) = TfidfVectorizer::params().fit_transform(DOCS).unwrap();
+        let x = x.matrix();
+        for power in [2.0, 102.0, 260.0, 1e4] {
+            let y = model.reweight_idf(x, power);
+            for i in 0..x.rows() {
+                let (a, b) = (x.outer_view(i).unwrap(), y.outer_view(i).unwrap());
+                let norm = crate::vectorize::l2_norm(b.data());
+                if a.nnz() == 0 {
+                    assert_eq!(b.nnz(), 0);
+                    continue;
+                }
+                assert!(
+                    (norm - 1.0).abs() < 1e-12,
+                    "power {power}, row {i}: norm {norm}"
+                );
+                assert!(b.data().iter().all(|v| v.is_finite()));
+                if power > 1e3 {
+                    continue;
+                }
+                // Ratio of each entry to the row's first, in logs.
+                let (j0, _) = a.iter().next().unwrap();
+                for ((j, &va), &vb) in a.iter().zip(b.data()) {
+                    let want = (va / a.data()[0]).ln()
+                        + (power - 1.0) * (model.idf[j].ln() - model.idf[j0].ln());
+                    let got = (vb / b.data()[0]).ln();
+                    assert!(
+                        (want - got).abs() < 1e-9,
+                        "power {power}, row {i}, column {j}"
+                    );
+                }
+            }
+        }
+    }
 
     fn row(x: &DocTermMatrix, r: usize) -> Vec<(String, f64)> {
         x.matrix()
