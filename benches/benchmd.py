@@ -133,6 +133,17 @@ def bench_executable(name, log):
     raise SystemExit(f"cargo built no {name} executable")
 
 
+def criterion_dir():
+    """Where criterion writes its results for the bench executables run from
+    REPO: $CRITERION_HOME, else $CARGO_TARGET_DIR/criterion, else
+    target/criterion (criterion's own order)."""
+    if os.environ.get("CRITERION_HOME"):
+        return REPO / os.environ["CRITERION_HOME"]
+    if os.environ.get("CARGO_TARGET_DIR"):
+        return REPO / os.environ["CARGO_TARGET_DIR"] / "criterion"
+    return REPO / "target" / "criterion"
+
+
 def release_binary(path, log, when_missing=False):
     """`path`, after `cargo build --release` when it is the default binary
     (with `when_missing`, only when that binary does not exist yet)."""

@@ -66,7 +66,7 @@ def topica_side(data):
         raise SystemExit(f"the benchmark was skipped:\n{proc.stderr}")
     out = {}
     for method in LINKAGES:
-        new = benchmd.REPO / "target" / "criterion" / "fit" / f"{method}_k20_5000" / "new"
+        new = benchmd.criterion_dir() / "fit" / f"{method}_k20_5000" / "new"
         estimates = json.loads((new / "estimates.json").read_text())
         sample = json.loads((new / "sample.json").read_text())
         per_iter = [t / n for t, n in zip(sample["times"], sample["iters"])]
