@@ -29,10 +29,14 @@ It also measures, in the same run:
   them): time and peak RSS of both whole processes, one run each.
 
     cargo build --release
-    python3 benches/compare_similarity.py --data "$TOPICA_DATA_DIR" [--rounds 3] [--scales 2,4] [--markdown BENCHMARKS.md]
+    python3 benches/compare_similarity.py --data "$TOPICA_DATA_DIR" --markdown BENCHMARKS.md
+    python3 benches/compare_similarity.py --data ../shared/data --rounds 1 --scales 2
 
-With `--markdown FILE` it also rewrites the part of FILE between
-`<!-- similarity:begin -->` and `<!-- similarity:end -->`.
+It prints the section `similarity` of BENCHMARKS.md, saves the results in
+benches/results/similarity.json (`--json FILE` to write them elsewhere) and,
+with `--markdown FILE`, rewrites the part of FILE between
+`<!-- similarity:begin -->` and `<!-- similarity:end -->`; `--from-json FILE`
+re-renders saved results instead of measuring.
 """
 
 import json
@@ -52,7 +56,9 @@ sys.path.insert(0, HERE)
 import benchmd  # noqa: E402
 from compare_scaling import repeat_corpus  # noqa: E402
 
+NAME = "similarity"
 CORPUS = "20newsgroups.jsonl"
+RESULTS = benchmd.REPO / "benches" / "results" / f"{NAME}.json"
 QUERY = "graphics card drivers for the new monitor"
 QUERY_BENCH = "query_text/one_query_top10"
 STEP_BENCH = "neighbors/build_and_top10"
@@ -97,6 +103,10 @@ json.dump(out, open(sys.argv[2], "w"))
 '''
 
 
+def log(message):
+    print(f"compare_similarity: {message}", file=sys.stderr, flush=True)
+
+
 def run_topica(topica, path, out):
     start = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -120,14 +130,14 @@ def run_sklearn(path, tmp):
 
 def criterion_median(path, bench):
     """topica's criterion median of `cargo bench --bench similarity -- BENCH`, seconds."""
-    exe = benchmd.bench_executable("similarity", lambda m: print(m, file=sys.stderr))
+    exe = benchmd.bench_executable("similarity", log)
     env = {**os.environ, "TOPICA_DATA_DIR": os.path.dirname(path)}
     proc = subprocess.run([exe, "--bench", bench], env=env, cwd=ROOT,
                           capture_output=True, text=True)
     if proc.returncode != 0 or "skipped" in proc.stderr:
         sys.exit(f"{exe} --bench {bench} failed:\n{proc.stderr}")
-    estimates = os.path.join(ROOT, "target", "criterion", bench, "new", "estimates.json")
-    return json.load(open(estimates))["median"]["point_estimate"] / 1e9
+    estimates = benchmd.criterion_dir() / bench / "new" / "estimates.json"
+    return json.loads(estimates.read_text())["median"]["point_estimate"] / 1e9
 
 
 def query_times(path):
@@ -138,23 +148,33 @@ def query_times(path):
     return topica, json.loads(out)["median_seconds"]
 
 
-def main():
-    # No --from-json: the results are printed, not saved.
-    ap = benchmd.comparison_parser(__doc__, "similarity", CORPUS, from_json=False)
-    ap.add_argument("--topica", default=os.path.join(ROOT, "target", "release", "topica"))
-    ap.add_argument("--rounds", type=int, default=3)
+def main(argv=None):
+    ap = benchmd.comparison_parser(__doc__, NAME, CORPUS, results=RESULTS)
+    ap.add_argument("--topica", default=os.path.join(ROOT, "target", "release", "topica"),
+                    help="the topica binary (default: cargo build --release's)")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds at 1x (default 3)")
     ap.add_argument("--scales", default="2,4",
-                    help="corpus repetitions for the scaling rows, comma-separated; '' for none")
-    args = ap.parse_args()
-    load = benchmd.load_average()
+                    help="corpus repetitions for the scaling rows, comma-separated "
+                         "(default 2,4); '' for none")
+    args = ap.parse_args(argv)
+    # Re-rendered results are not written back to --json.
+    if benchmd.replay(args, NAME, render, log):
+        return
     path = str(benchmd.corpus_path(args, "compare_similarity", CORPUS))
-    scales = [int(v) for v in args.scales.split(",") if v.strip()]
+    try:
+        scales = [int(v) for v in args.scales.split(",") if v.strip()]
+    except ValueError:
+        sys.exit(f"compare_similarity: --scales {args.scales!r} is not a list of numbers")
+    if args.rounds < 1 or any(s < 1 for s in scales):
+        sys.exit("compare_similarity: rounds and scales must be at least 1")
+    topica = str(benchmd.release_binary(args.topica, log))
+    load = benchmd.load_average()
     topica_runs, sk_runs, steps = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "n.jsonl")
         for r in range(args.rounds):
-            print(f"all pairs, round {r + 1} of {args.rounds}", file=sys.stderr)
-            topica_runs.append(run_topica(args.topica, path, out))
+            log(f"all pairs, round {r + 1} of {args.rounds}")
+            topica_runs.append(run_topica(topica, path, out))
             sk_runs.append(run_sklearn(path, tmp))
             # The step alone, right after scikit-learn's: the machine's speed
             # drifts within a run, so the ratio is read round by round.
@@ -166,10 +186,10 @@ def main():
                 got[r["id"]] = [[n["id"], n["score"]] for n in r["neighbors"]]
         scaling = []
         for scale in scales:
-            print(f"all pairs at {scale}x", file=sys.stderr)
+            log(f"all pairs at {scale}x")
             big = os.path.join(tmp, f"x{scale}.jsonl")
             n_docs, _ = repeat_corpus(Path(path), scale, big)
-            t_seconds, t_rss = run_topica(args.topica, big, out)
+            t_seconds, t_rss = run_topica(topica, big, out)
             sk = run_sklearn(big, tmp)
             scaling.append({"scale": scale, "documents": n_docs,
                             "topica_seconds": t_seconds, "topica_peak_rss_mb": t_rss,
@@ -177,7 +197,7 @@ def main():
                             "sklearn_whole_process_seconds": sk["wall_seconds"],
                             "sklearn_peak_rss_mb": sk["rss_mb"]})
             os.remove(big)
-    print("one free-text query", file=sys.stderr)
+    log("one free-text query")
     q_topica, q_sklearn = query_times(path)
     worst = 0.0
     for i, want in sk_runs[0]["sample"].items():
@@ -192,8 +212,7 @@ def main():
     wall = statistics.median(r["wall_seconds"] for r in sk_runs)
     sk_rss = max(r["rss_mb"] for r in sk_runs)
     results = {
-        "date": benchmd.now(), "machine": benchmd.machine(), "commit": benchmd.commit(),
-        "load_at_start": load, "load_at_end": benchmd.load_average(),
+        **benchmd.run_facts(load),
         "documents": len(got),
         "topica_whole_command_seconds": t, "topica_peak_rss_mb": t_rss,
         "sklearn_knn_seconds": knn, "sklearn_whole_process_seconds": wall, "sklearn_peak_rss_mb": sk_rss,
@@ -207,19 +226,16 @@ def main():
         "scaling": scaling,
         "query": {"text": QUERY, "topica_seconds": q_topica, "sklearn_seconds": q_sklearn},
     }
-    print(json.dumps(results, indent=1))
-    if args.markdown:
-        benchmd.rewrite_section(args.markdown, "similarity", markdown(results))
-        print(f"rewrote the similarity section of {args.markdown}", file=sys.stderr)
+    benchmd.publish(NAME, results, render, json_path=args.json, markdown=args.markdown, log=log)
 
 
-def markdown(r):
+def render(r):
     """The similarity section of BENCHMARKS.md for the results `r`."""
     ratio = r["ratio_vs_sklearn_knn_only"]
     step_met = "met" if r["ratio_step"] >= 10 else "**not met**"
     q = r["query"]
     q_met = "met" if q["topica_seconds"] < 1e-3 else "**not met**"
-    scales = ",".join(str(s["scale"]) for s in r["scaling"])
+    scales = ",".join(str(s["scale"]) for s in r["scaling"]) or "''"
     rows = [f"| 1x | {r['documents']:,} | {r['topica_whole_command_seconds']:.2f} s | "
             f"{r['topica_peak_rss_mb']:,.0f} MB | {r['sklearn_knn_seconds']:.2f} s / "
             f"{r['sklearn_whole_process_seconds']:.2f} s | {r['sklearn_peak_rss_mb']:,.0f} MB | "
@@ -232,7 +248,7 @@ def markdown(r):
     scaling = "\n".join(rows)
     return f"""## Similarity: all-pairs top-10 neighbours on all of 20 Newsgroups
 
-Measured {r["date"]} on {benchmd.machine()} (load average {r["load_at_start"]:.1f} at the start, {r["load_at_end"]:.1f} at the end), topica {r["commit"]}, by
+Measured {r["date"]} on {r["machine"]} (load average {r["load_before"]:.1f} at the start, {r["load_after"]:.1f} at the end), topica {r["commit"]}, by
 
 ```sh
 cargo build --release
