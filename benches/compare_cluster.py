@@ -29,12 +29,17 @@ Scores treat topica's outliers (topic -1) as one more cluster, so that
 putting documents aside is never free.
 
     cargo build --release
-    python3 benches/compare_cluster.py --data "$TOPICA_DATA_DIR" [--json out.json] \
-        [--markdown BENCHMARKS.md] [--seeds N]
+    python3 benches/compare_cluster.py --data "$TOPICA_DATA_DIR" --markdown BENCHMARKS.md
+    python3 benches/compare_cluster.py --data ../shared/data --seeds 2 --only news
 
 `--seeds N` runs seeds 0..N-1 instead of 0-4 (benches/compare_all.py --quick
-uses 2). benches/sklearn_cluster.py runs the all20 pipeline below as a whole
-command, for the scaling measurements of benches/compare_scaling.py.
+uses 2); `--only WORKLOAD` (repeatable) runs only news, example4 or all20.
+It prints the section `cluster` of BENCHMARKS.md, saves the results in
+benches/results/cluster.json (`--json FILE` to write them elsewhere) and,
+with `--markdown FILE`, rewrites that section of FILE; `--from-json FILE`
+re-renders saved results instead of measuring. benches/sklearn_cluster.py
+runs the all20 pipeline below as a whole command, for the scaling
+measurements of benches/compare_scaling.py.
 """
 
 import csv
@@ -46,6 +51,7 @@ import sys
 import tempfile
 import time
 
+import sklearn
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -58,9 +64,16 @@ import benchmd  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+NAME = "cluster"
 CORPUS = "20newsgroups_clean.jsonl"
+RESULTS = benchmd.REPO / "benches" / "results" / f"{NAME}.json"
+WORKLOADS = ["news", "example4", "all20"]
 SEEDS = range(5)
 EXAMPLE_CATEGORIES = ["alt.atheism", "talk.religion.misc", "comp.graphics", "sci.space"]
+
+
+def log(message):
+    print(f"compare_cluster: {message}", file=sys.stderr, flush=True)
 
 
 def news_paragraphs():
@@ -207,33 +220,32 @@ def summarise(rows, *scores):
     return out
 
 
-def seeds_of(results):
-    """The number of seeds the results were measured over."""
-    for r in results:
-        for v in r["topica"].values():
-            if isinstance(v, dict) and "per_seed" in v:
-                return len(v["per_seed"])
-    return len(SEEDS)
-
-
-def markdown(results, command):
-    import sklearn
-    n_seeds = seeds_of(results)
+def render(r):
+    """The cluster section of BENCHMARKS.md for the results `r`."""
+    if isinstance(r, list):
+        sys.exit("compare_cluster: these results are a bare list of workloads, as --json "
+                 "wrote them before the run's facts were saved with them; they cannot be "
+                 "re-rendered")
+    results = r["workloads"]
+    n_seeds = r["seeds"]
     seeds_text = f"Seeds 0-{n_seeds - 1}" if n_seeds > 1 else "Seed 0"
-    commit = benchmd.commit()
-    load = benchmd.load_average()
+    command = "python3 benches/compare_cluster.py --data \"$TOPICA_DATA_DIR\" --markdown BENCHMARKS.md"
+    if n_seeds != 5:
+        command += f" --seeds {n_seeds}"
+    for part in r["only"]:
+        command += f" --only {part}"
     out = [
         "## Clustering: topica cluster against scikit-learn",
         "",
-        f"Measured {benchmd.now()} on {benchmd.machine()}, by",
+        f"Measured {r['date']} on {r['machine']}, by",
         "",
         "```sh",
         "cargo build --release",
         command,
         "```",
         "",
-        f"with topica {commit}, Python {sys.version.split()[0]}, scikit-learn {sklearn.__version__}; "
-        f"load average (1 min) at the end {load:.2f}. {seeds_text}; scores are means over the seeds, "
+        f"with topica {r['commit']}, Python {r['python']}, scikit-learn {r['sklearn']}; "
+        f"load average (1 min) at the end {r['load_after']:.2f}. {seeds_text}; scores are means over the seeds, "
         "times are medians. topica's time is the whole command (reading, vectorizing, clustering, "
         "naming, writing the assignments) on every core; scikit-learn's is in process "
         "(vectorizing and clustering only) on one core for vectorizing and every core for KMeans, "
@@ -307,49 +319,43 @@ def markdown(results, command):
     return "\n".join(out) + "\n"
 
 
-def main():
-    ap = benchmd.comparison_parser(__doc__, "clustering", CORPUS)
-    ap.add_argument("--topica", default=os.path.join(ROOT, "target", "release", "topica"))
-    ap.add_argument("--json", help="also write the results here")
-    ap.add_argument("--only", choices=["news", "example4", "all20"], action="append")
+def main(argv=None):
+    ap = benchmd.comparison_parser(__doc__, NAME, CORPUS, results=RESULTS)
+    ap.add_argument("--topica", default=os.path.join(ROOT, "target", "release", "topica"),
+                    help="the topica binary (default: cargo build --release's)")
+    ap.add_argument("--only", choices=WORKLOADS, action="append", metavar="WORKLOAD",
+                    help=f"run only this workload (repeatable): {', '.join(WORKLOADS)}")
     ap.add_argument("--seeds", type=int, default=5, help="run seeds 0..N-1 (default 5)")
-    args = ap.parse_args()
-    # Not benchmd.replay or publish: the results are a list of workloads, printed as JSON,
-    # and the section takes the date, machine and commit of the run that renders it.
-    if args.from_json:
-        results = json.loads(args.from_json.read_text(encoding="utf-8"))
-        only = set()
-    else:
-        data = benchmd.corpus_path(args, "compare_cluster", CORPUS).parent
-        results = []
-        only = set(args.only or ["news", "example4", "all20"])
+    args = ap.parse_args(argv)
+    # Re-rendered results are not written back to --json.
+    if benchmd.replay(args, NAME, render, log):
+        return
+    data = benchmd.corpus_path(args, "compare_cluster", CORPUS).parent
     if args.seeds < 1:
-        sys.exit("--seeds must be at least 1")
+        sys.exit("compare_cluster: --seeds must be at least 1")
+    only = set(args.only or WORKLOADS)
     global SEEDS
     SEEDS = range(args.seeds)
+    topica = benchmd.release_binary(args.topica, log)
+    load_before = benchmd.load_average()
+    workloads = []
     with tempfile.TemporaryDirectory() as out_dir:
         if "news" in only:
-            results.append(news(args.topica, out_dir))
+            log("data/news")
+            workloads.append(news(topica, out_dir))
         if "example4" in only:
-            results.append(newsgroups(
-                args.topica, data, out_dir, EXAMPLE_CATEGORIES, 4, "example4",
+            log("example4")
+            workloads.append(newsgroups(
+                topica, data, out_dir, EXAMPLE_CATEGORIES, 4, "example4",
                 example4_vectorizer, 1))
         if "all20" in only:
-            results.append(newsgroups(
-                args.topica, data, out_dir, None, 20, "all20",
+            log("all20")
+            workloads.append(newsgroups(
+                topica, data, out_dir, None, 20, "all20",
                 all20_vectorizer, 5))
-    for r in results:
-        print(json.dumps(r, indent=1))
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(results, f, indent=1)
-    if args.markdown:
-        command = "python3 benches/compare_cluster.py --data \"$TOPICA_DATA_DIR\" --markdown BENCHMARKS.md"
-        if args.seeds != 5 and not args.from_json:
-            command += f" --seeds {args.seeds}"
-        for part in args.only or []:
-            command += f" --only {part}"
-        benchmd.rewrite_section(args.markdown, "cluster", markdown(results, command))
+    results = {**benchmd.run_facts(load_before), "sklearn": sklearn.__version__,
+               "seeds": args.seeds, "only": args.only or [], "workloads": workloads}
+    benchmd.publish(NAME, results, render, json_path=args.json, markdown=args.markdown, log=log)
 
 
 if __name__ == "__main__":
