@@ -6,9 +6,11 @@
     python3 benches/compare_all.py --data ../shared/data --only linfa --only scaling
 
 Each part is a script of its own that rewrites its own section of
-BENCHMARKS.md, between `<!-- NAME:begin -->` and `<!-- NAME:end -->`, and
-names the command that reproduces it; this one builds the release binary
-once and runs them in this order:
+BENCHMARKS.md, between `<!-- NAME:begin -->` and `<!-- NAME:end -->`, names
+the command that reproduces it and saves its measurements in
+benches/results/NAME.json (its `--from-json` re-renders the section from
+that file); this one builds the release binary once and runs them in this
+order:
 
 - `vectorize`: benches/compare_vectorize.py, TF-IDF on all of 20 Newsgroups
   against scikit-learn and linfa-preprocessing (several minutes);
@@ -23,8 +25,8 @@ once and runs them in this order:
 - `linfa`: benches/compare_linfa.py, topica's k-means against
   linfa-clustering's KMeans on the same LSA vectors (two minutes);
 - `scaling`: benches/compare_scaling.py, whole commands at 1x, 4x and 16x 20
-  Newsgroups, time and peak memory, also into benches/results/scaling.json
-  (25 minutes on 2 cores, most of it at 16x);
+  Newsgroups, time and peak memory (25 minutes on 2 cores, most of it at
+  16x);
 - `minibatch`: benches/compare_minibatch.py, `topica cluster --batch-size
   1024` against scikit-learn's MiniBatchKMeans on all of 20 Newsgroups
   (about a minute).
@@ -68,7 +70,7 @@ def part_command(part, data, markdown, quick):
     data = ["--data", str(data)]
     md = ["--markdown", str(markdown)]
     if part == "vectorize":
-        return [*py, "benches/compare_vectorize.py", *data, "--output", str(markdown),
+        return [*py, "benches/compare_vectorize.py", *data, *md,
                 *(["--runs", "3"] if quick else [])], None
     if part == "cluster":
         return [*py, "benches/compare_cluster.py", *data, *md,

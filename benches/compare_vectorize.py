@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """topica against scikit-learn (and linfa-preprocessing) on all of 20 Newsgroups,
-side by side in one run, written into BENCHMARKS.md.
+side by side in one run, written into BENCHMARKS.md (section `vectorize`) and
+benches/results/vectorize.json.
 
-    python benches/compare_vectorize.py --data "$TOPICA_DATA_DIR"
+    python benches/compare_vectorize.py --data "$TOPICA_DATA_DIR" --markdown BENCHMARKS.md
     python benches/compare_vectorize.py --data ../shared/data --runs 3
 
 Run it from the project's Python environment (Python 3.11 with the packages of
@@ -30,14 +31,16 @@ cargo, hyperfine and GNU time (/usr/bin/time). It measures, in this order:
 3. Peak resident memory of the same four commands with `/usr/bin/time -v`,
    median of 3 runs.
 
-Then it prints the table and rewrites the part of BENCHMARKS.md between
+Then it prints the section, saves every measurement in
+benches/results/vectorize.json (`--json FILE` to write them elsewhere) and,
+with `--markdown FILE`, rewrites the part of FILE between
 `<!-- vectorize:begin -->` and `<!-- vectorize:end -->` (creating the file, or
-the markers at its end, when absent). Medians throughout; every ratio compares
-figures of this run. The machine is shared: the load average at the start of
-each phase is recorded next to the figures.
+the markers, when absent); `--from-json FILE` re-renders saved results
+instead of measuring. Medians throughout; every ratio compares figures of
+this run. The machine is shared: the load average at the start of each phase
+is recorded next to the figures.
 """
 
-import argparse
 import gc
 import json
 import os
@@ -58,7 +61,9 @@ sys.path.insert(0, str(BENCHES))
 
 import benchmd  # noqa: E402
 
+NAME = "vectorize"
 CORPUS = "20newsgroups.jsonl"
+RESULTS = REPO / "benches" / "results" / f"{NAME}.json"
 
 # What the issue asks of topica, against scikit-learn.
 TARGET_DEFAULT = 25.0  # times faster, default settings
@@ -316,7 +321,7 @@ def render(r):
     add(f"Measured {r['date']} on {m['model']}, {m['cpus']} cores (`lscpu`), by")
     add("")
     add("```sh")
-    add('python benches/compare_vectorize.py --data "$TOPICA_DATA_DIR"' +
+    add('python benches/compare_vectorize.py --data "$TOPICA_DATA_DIR" --markdown BENCHMARKS.md' +
         (f" --runs {n}" if n != 7 else ""))
     add("```")
     add("")
@@ -357,7 +362,7 @@ def render(r):
     add("")
     add(f"### In process: `fit_transform` of the texts in memory "
         f"({n} interleaved round{'s' if n != 1 else ''}, each of one run of scikit-learn's "
-        f"and linfa's and {TOPICA_RUNS_PER_ROUND} of topica's)")
+        f"and linfa's and {r['topica_runs_per_round']} of topica's)")
     add("")
     add("| operation | peer | topica | peer's time | topica is faster by |")
     add("| --- | --- | --- | --- | --- |")
@@ -420,7 +425,7 @@ def render(r):
     add("")
     add("- The Rust figures come from `cargo bench --bench vectorize_peers` "
         "(`benches/vectorize_peers.rs`), run once a round between scikit-learn's runs "
-        f"(topica's: an untimed warm-up, then {TOPICA_RUNS_PER_ROUND} runs, a tenth of a "
+        f"(topica's: an untimed warm-up, then {r['topica_runs_per_round']} runs, a tenth of a "
         "second each, so that one moment's noise does not decide a round; every median "
         "is over all runs of all rounds); the kernels' own criterion benchmarks "
         "(tokenizing, fit, transform, fit_transform) are `cargo bench --bench vectorize`.")
@@ -446,19 +451,17 @@ def render(r):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description="topica against scikit-learn and linfa-preprocessing on 20 Newsgroups; "
-                    "rewrites the vectorizer section of BENCHMARKS.md")
-    benchmd.data_argument(parser, CORPUS)
+    parser = benchmd.comparison_parser(__doc__, NAME, CORPUS, results=RESULTS)
     parser.add_argument("--runs", type=int, default=7,
                         help="runs of each in-process measurement (default 7); the whole "
                              "commands run max(5, RUNS) times")
     parser.add_argument("--topica", type=Path, default=REPO / "target/release/topica",
                         help="the topica binary (default target/release/topica, built with "
                              "`cargo build --release` when missing)")
-    parser.add_argument("--output", type=Path, default=REPO / "BENCHMARKS.md",
-                        help="the Markdown file to update (default BENCHMARKS.md)")
     args = parser.parse_args(argv)
+    # Re-rendered results are not written back to --json.
+    if benchmd.replay(args, NAME, render, log):
+        return
 
     corpus = benchmd.corpus_path(args, "compare_vectorize", CORPUS)
     data = corpus.parent
@@ -469,7 +472,8 @@ def main(argv=None):
             sys.exit(f"compare_vectorize: {tool} is needed and not found")
     topica = benchmd.release_binary(args.topica, log, when_missing=True)
 
-    report = {"runs": args.runs, "machine": machine(), "versions": versions(), "load": {},
+    report = {"runs": args.runs, "topica_runs_per_round": TOPICA_RUNS_PER_ROUND,
+              "machine": machine(), "versions": versions(), "load": {},
               "date": benchmd.now()}
     if benchmd.load_average() > report["machine"]["cpus"] / 2:
         log(f"warning: load average {benchmd.load_average():.2f} on {report['machine']['cpus']} "
@@ -491,13 +495,7 @@ def main(argv=None):
         if (t.get("terms"), t.get("non-zeros")) != (s.get("terms"), s.get("non-zeros")):
             log(f"note: {key}: topica printed {t}, scikit-learn {s}")
 
-    section = render(report)
-    print(section)
-    benchmd.rewrite_section(args.output, "vectorize", section)
-    log(f"wrote {args.output}")
-    raw = Path(tempfile.gettempdir()) / "compare_vectorize.json"
-    raw.write_text(json.dumps(report, indent=1, default=str))
-    log(f"all measurements: {raw}")
+    benchmd.publish(NAME, report, render, json_path=args.json, markdown=args.markdown, log=log)
 
 
 if __name__ == "__main__":
