@@ -500,11 +500,7 @@ impl ClusterJob {
     /// cluster) against the true labels.
     fn score(&self, corpus: &Corpus, source: &Labels, labels: &[i64]) -> Result<LabelMetrics> {
         let truth: Vec<Option<String>> = match source {
-            Labels::Field(field) => corpus
-                .documents
-                .iter()
-                .map(|d| d.fields.get(field).and_then(label_text))
-                .collect(),
+            Labels::Field(field) => field_labels(&corpus.documents, field)?,
             Labels::File(path) => {
                 let map = read_labels(path)?;
                 corpus
@@ -522,14 +518,67 @@ impl ClusterJob {
     }
 }
 
-/// A label as text: strings as they are, numbers and booleans printed;
-/// `null` is no label.
+/// A JSON value as text: strings as they are, anything else as written;
+/// `null` is no value. Group keys (`--group-field`) are read this way.
 pub fn label_text(v: &serde_json::Value) -> Option<String> {
     match v {
         serde_json::Value::Null => None,
         serde_json::Value::String(s) => Some(s.clone()),
         other => Some(other.to_string()),
     }
+}
+
+/// A true label as text: strings as they are, booleans printed, numbers
+/// printed with a whole number written with a fraction (`1.0`) as the
+/// integer (`1`), so that the two are one label as they are in Python;
+/// `null` is no label. An array or an object is not a label: the error
+/// says which it is (`--text-field` refuses them as text the same way).
+///
+/// ```
+/// use serde_json::json;
+/// use topica::job::true_label;
+///
+/// assert_eq!(true_label(&json!(1.0)), Ok(Some("1".to_string())));
+/// assert_eq!(true_label(&json!(1)), Ok(Some("1".to_string())));
+/// assert_eq!(true_label(&json!("1.0")), Ok(Some("1.0".to_string())));
+/// assert_eq!(true_label(&json!(null)), Ok(None));
+/// assert_eq!(true_label(&json!(["earn"])), Err("an array"));
+/// ```
+pub fn true_label(v: &serde_json::Value) -> std::result::Result<Option<String>, &'static str> {
+    use serde_json::Value;
+    match v {
+        Value::Array(_) => Err("an array"),
+        Value::Object(_) => Err("an object"),
+        Value::Number(n) => Ok(Some(match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15 => {
+                format!("{}", f as i64)
+            }
+            _ => n.to_string(),
+        })),
+        other => Ok(label_text(other)),
+    }
+}
+
+/// The true label of each document in its field `field` ([`true_label`]),
+/// `None` where it has none; an error naming the file and line of a
+/// document whose field holds an array or an object.
+pub fn field_labels(docs: &[crate::corpus::Document], field: &str) -> Result<Vec<Option<String>>> {
+    docs.iter()
+        .map(|d| match d.fields.get(field) {
+            None => Ok(None),
+            Some(v) => true_label(v).map_err(|what| {
+                Error::input(
+                    Path::new(&*d.source),
+                    Some(d.line),
+                    format!(
+                        "the field {field:?} of document {:?} is {what}, not a label (a string, \
+                         number or boolean)",
+                        d.id
+                    ),
+                )
+            }),
+        })
+        .collect()
 }
 
 /// Reads `id -> label` from a CSV file with `id` and `label` columns or a
@@ -571,7 +620,14 @@ pub fn read_table(path: &Path, key: &str, value: &str) -> Result<HashMap<String,
             };
             let k = label_text(field(key)?)
                 .ok_or_else(|| Error::input(path, Some(n + 1), format!("`{key}` is null")))?;
-            if let Some(v) = label_text(field(value)?) {
+            let v = true_label(field(value)?).map_err(|what| {
+                Error::input(
+                    path,
+                    Some(n + 1),
+                    format!("`{value}` is {what}, not a label (a string, number or boolean)"),
+                )
+            })?;
+            if let Some(v) = v {
                 insert(n + 1, k, v)?;
             }
         }
@@ -581,6 +637,9 @@ pub fn read_table(path: &Path, key: &str, value: &str) -> Result<HashMap<String,
             .headers()
             .map_err(|e| Error::input(path, Some(1), format!("bad CSV header: {e}")))?
             .clone();
+        if let Some(message) = crate::corpus::duplicate_column(&headers) {
+            return Err(Error::input(path, Some(1), message));
+        }
         let column = |name: &str| {
             headers.iter().position(|h| h == name).ok_or_else(|| {
                 Error::input(

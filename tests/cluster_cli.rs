@@ -769,6 +769,87 @@ fn empty_clusters_are_left_out_with_a_warning() {
     );
 }
 
+/// Inputs whose meaning would be a guess are refused or flagged: a column
+/// named twice, a label that is a list, an id field no record has; labels 1
+/// and 1.0 are one label, as in Python; a byte order mark is not a stop word.
+#[test]
+fn ambiguous_inputs_are_refused_or_flagged() {
+    let dir = tmp();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        fs::write(&path, text).unwrap();
+        arg(&path)
+    };
+    let twice = write(
+        "twice.csv",
+        "id,text,text\na,cat dog mouse,x\nb,cat dog bird,y\n",
+    );
+    fails(
+        &["vectorize", &twice],
+        1,
+        "names the column `text` twice (columns 2 and 3)",
+    );
+    let mut labels = String::from("id,label,label\n");
+    for (id, label) in hand_labels() {
+        labels += &format!("{id},{label},x\n");
+    }
+    let labels = write("labels.csv", &labels);
+    fails(
+        &["cluster", NEWS, "--k", "4", "--labels", &labels],
+        1,
+        "`label` twice",
+    );
+
+    let records = write(
+        "records.jsonl",
+        "{\"id\": \"a\", \"text\": \"cat dog\", \"l\": 1, \"t\": [\"x\"]}\n\
+         {\"id\": \"b\", \"text\": \"cat dog\", \"l\": 1.0, \"t\": [\"x\"]}\n\
+         {\"id\": \"c\", \"text\": \"fish bird\", \"l\": 2, \"t\": [\"y\"]}\n\
+         {\"id\": \"d\", \"text\": \"fish bird\", \"l\": 2, \"t\": [\"y\"]}\n",
+    );
+    let small = ["--k", "2", "--min-df", "1", "--max-df", "1.0"];
+    let mut args = vec!["cluster", records.as_str()];
+    args.extend(small);
+    let with = |extra: &[&'static str]| -> Vec<String> {
+        args.iter().chain(extra).map(|a| a.to_string()).collect()
+    };
+    let t = with(&["--label-field", "t"]);
+    let t: Vec<&str> = t.iter().map(String::as_str).collect();
+    fails(
+        &t,
+        1,
+        "line 1: the field \"t\" of document \"a\" is an array",
+    );
+    let r = run(with(&["--label-field", "l"]));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.contains("(4 scored): ARI 1.000"), "{}", r.stdout);
+    let r = run(with(&["--id-field", "key", "-q"]));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("no record has a value in the field `key` (--id-field)"),
+        "{}",
+        r.stderr
+    );
+
+    let r = support::run_stdin(["vectorize", "-", "-"], "cat dog\n");
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    let stop = write("stop.txt", "\u{feff}cat\ndog\n");
+    let vocabulary = dir.path().join("v.txt");
+    let r = run([
+        "vectorize",
+        &records,
+        "--min-df",
+        "1",
+        "--stop-words",
+        &stop,
+        "--vocabulary-out",
+        &arg(&vocabulary),
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(fs::read_to_string(&vocabulary).unwrap(), "bird\nfish\n");
+}
+
 #[test]
 fn bad_input_gets_a_clear_message() {
     fails(&["cluster", NEWS, "--k", "0"], 2, "k");

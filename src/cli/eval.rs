@@ -94,10 +94,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             let c = corpus.as_ref().expect("clap requires --corpus");
             (
                 format!("field {field:?}"),
-                c.documents
-                    .iter()
-                    .map(|d| d.fields.get(field).and_then(topica::job::label_text))
-                    .collect(),
+                topica::job::field_labels(&c.documents, field).map_err(topica_error)?,
             )
         }
         (None, None) => unreachable!("clap requires --labels or --label-field"),

@@ -610,11 +610,15 @@ impl ClusterParams {
             KChoice::Auto { min, max } => {
                 let max = max.min(kept.len().saturating_sub(1));
                 if max < min {
-                    return Err(Error::Fit(format!(
-                        "--k auto needs at least {} documents with terms, found {}",
-                        min + 1,
-                        kept.len()
-                    )));
+                    return Err(ParamError::new(
+                        "k",
+                        format!(
+                            "--k auto needs at least {} documents with terms, found {}",
+                            min + 1,
+                            kept.len()
+                        ),
+                    )
+                    .into());
                 }
                 (min..=max).collect()
             }

@@ -8,6 +8,24 @@ use super::limit::{self, Note};
 use super::read::Context;
 use crate::error::{Error, Result};
 
+/// The error for a header that names a column twice, if it does: which
+/// column a name means is then a guess (the csv crate's users take the first,
+/// Python's `csv.DictReader` the last), so the file is refused. Columns with
+/// an empty name are left out: no option can name them.
+pub(crate) fn duplicate_column(header: &csv::StringRecord) -> Option<String> {
+    let names: Vec<&str> = header.iter().collect();
+    names.iter().enumerate().find_map(|(j, name)| {
+        let first = names[..j].iter().position(|n| n == name)?;
+        (!name.is_empty()).then(|| {
+            format!(
+                "the header names the column `{name}` twice (columns {} and {}); rename one",
+                first + 1,
+                j + 1
+            )
+        })
+    })
+}
+
 /// The documents of a decoded CSV file.
 ///
 /// The header row must name the text column; every record must have as many
@@ -35,6 +53,9 @@ pub(super) fn documents(text: &str, ctx: &Context<'_>) -> Result<Parsed> {
     let mut lines = Lines::new(text);
     let header = reader.headers().map_err(csv_error)?.clone();
     let header_line = lines.of(header.position());
+    if let Some(message) = duplicate_column(&header) {
+        return Err(Error::input(ctx.path, Some(header_line), message));
+    }
     let text_field = &ctx.options.text_field;
     let Some(text_column) = header.iter().position(|h| h == text_field) else {
         let columns: Vec<&str> = header.iter().collect();

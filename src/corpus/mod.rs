@@ -239,6 +239,7 @@ mod reference;
 mod source;
 mod text;
 
+pub(crate) use self::csv::duplicate_column;
 pub use self::reference::{DATA_DIR_VAR, EXAMPLE_GROUPS, reference_file};
 pub use self::source::read_text;
 

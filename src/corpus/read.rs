@@ -223,6 +223,26 @@ fn read_opened(opened: Opened<'_>, format: Format, ctx: &Context<'_>) -> Result<
     };
     let mut warnings = limit::warnings(&ctx.source, ctx.options.max_doc_bytes, &notes);
     warnings.extend(warning);
+    // An id field asked for by name that no record fills: the ids fell back
+    // to line numbers, and a labels file keyed by the real ids would match
+    // nothing (the default `id` may be absent: that fallback is documented).
+    let id_field = &ctx.options.id_field;
+    if format != Format::Text
+        && id_field != &ReadOptions::default().id_field
+        && !documents.is_empty()
+        && documents.iter().all(|d| d.id == d.line.to_string())
+    {
+        warnings.push(format!(
+            "{}: no record has a value in the field `{id_field}` (--id-field){}, so the ids are \
+             line numbers",
+            ctx.source,
+            if id_field == &ctx.options.text_field {
+                ", which is the text field"
+            } else {
+                ""
+            }
+        ));
+    }
     Ok(Part {
         documents,
         warnings,

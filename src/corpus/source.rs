@@ -67,11 +67,12 @@ pub(super) fn plan(inputs: &[&Path], options: &ReadOptions) -> Result<Plan> {
     for &input in inputs {
         if input == Path::new(STDIN) {
             if stdin_seen {
-                return Err(Error::input(
-                    STDIN,
-                    None,
+                // A usage error (exit status 2), like two outputs on `-`.
+                return Err(crate::ParamError::new(
+                    "input",
                     "standard input (`-`) is given more than once",
-                ));
+                )
+                .into());
             }
             stdin_seen = true;
             plan.jobs.push(Job {
@@ -270,7 +271,10 @@ pub fn read_text(path: &Path) -> Result<String> {
         None,
         &ReadOptions::default(),
     );
-    let bytes = open_file(&job)?.read_all(path)?;
+    let mut bytes = open_file(&job)?.read_all(path)?;
+    // A byte order mark is not text: left in, it would glue itself to the
+    // first stop word, vocabulary term or JSON value.
+    super::decode::strip_bom(&mut bytes);
     String::from_utf8(bytes).map_err(|e| {
         Error::input(
             path,
@@ -460,7 +464,7 @@ pub(super) mod tests {
         let err = plan(&[Path::new("-"), Path::new("-")], &ReadOptions::default()).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "-: standard input (`-`) is given more than once"
+            "invalid input: standard input (`-`) is given more than once"
         );
     }
 

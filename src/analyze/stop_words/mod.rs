@@ -23,7 +23,7 @@ use std::path::Path;
 use hashbrown::HashSet;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Languages with a list in the `stop-words` crate, by the names the
 /// stemmers use, with their ISO 639-1 codes.
@@ -65,7 +65,9 @@ impl StopWordList {
     /// ignored, empty lines and lines starting with `#` skipped.
     pub fn from_file(path: impl AsRef<Path>) -> Result<StopWordList> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        // As the other files topica reads: gunzipped when named `.gz`, a
+        // byte order mark dropped.
+        let text = crate::corpus::read_text(path)?;
         let words = text
             .lines()
             .map(str::trim)
