@@ -397,7 +397,11 @@ fn token_pattern_that_does_not_compile_is_a_one_line_usage_error() {
     let r = run(["vectorize", "--token-pattern", "(", NEWS]);
     let message = r.error(2);
     assert!(message.starts_with("invalid token_pattern: `(`"), "{r:#?}");
-    assert!(message.contains("unclosed group"), "{r:#?}");
+    // Python's re says the same: "missing ), unterminated subpattern at position 0".
+    assert!(
+        message.contains("missing ), unterminated subpattern"),
+        "{r:#?}"
+    );
 }
 
 #[test]

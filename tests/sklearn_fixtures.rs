@@ -314,3 +314,51 @@ fn hashing_matches_scikit_learn_on_all_of_20_newsgroups() {
         .transform(&texts);
     check_summary("hashing_default", None, &x);
 }
+
+#[test]
+fn custom_token_patterns_tokenize_as_python_re() {
+    // tests/sklearn_reference.py token-patterns: scikit-learn's tokens
+    // (lowercase=False) and TfidfVectorizer vocabulary for common custom
+    // patterns, over texts holding every code point of the blocks where
+    // Python's \w, \s, \b and (?i) differ from the Rust engines'.
+    let f = fixture("token_patterns");
+    let texts: Vec<String> = f["texts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    assert!(texts.len() >= 180, "{} texts", texts.len());
+    let patterns = f["patterns"].as_array().unwrap();
+    assert!(patterns.len() >= 9);
+    for case in patterns {
+        let pattern = case["pattern"].as_str().unwrap();
+        let analyzer = Analyzer::params()
+            .lowercase(false)
+            .token_pattern(pattern)
+            .build()
+            .unwrap();
+        for (text, expected) in texts.iter().zip(case["tokens"].as_array().unwrap()) {
+            let expected: Vec<&str> = expected
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap())
+                .collect();
+            assert_eq!(analyzer.analyze(text), expected, "{pattern} on {text:?}");
+        }
+        let vocabulary: Vec<&str> = case["vocabulary"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        let params = serde_json::json!({ "token_pattern": pattern });
+        let (model, _) = tfidf_params(&params).fit_transform(&texts).unwrap();
+        assert_eq!(
+            model.vocabulary().terms(),
+            vocabulary,
+            "{pattern}: vocabulary"
+        );
+    }
+}

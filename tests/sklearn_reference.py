@@ -11,13 +11,29 @@ Subcommands:
 
 ``table``
     Writes ``src/analyze/python_word_table.rs``: the non-ASCII code points that
-    Python's ``re`` matches with ``(?u)\\w``, as merged inclusive ranges.
+    Python's ``re`` matches with ``(?u)\\w``, as merged inclusive ranges; and
+    ``src/analyze/python_re_tables.rs``: what ``\\d`` and ``\\s`` match, and
+    the case tables ``re`` uses for ``(?i)`` (``_sre.unicode_tolower``,
+    ``_sre.unicode_iscased``, the upper case and ``re._compiler._EXTRA_CASES``),
+    from which topica translates custom token patterns.
 
 ``fixtures``
     Regenerates ``tests/fixtures/sklearn/`` from the bundled corpus
     ``data/news/``: the 74 paragraphs, the vectorizer outputs of 15
     configurations, text-analysis cases, Python's lowercase map and PyStemmer
     stems. The Rust tests read these files; they need no Python.
+
+``token-patterns``
+    Writes ``tests/fixtures/sklearn/token_patterns.json``: for common custom
+    ``token_pattern`` values, the tokens scikit-learn's analyzer finds
+    (``lowercase=False``) in each of a set of multilingual texts, and the
+    vocabulary of ``TfidfVectorizer(token_pattern=...)`` fitted on them. The
+    texts hold the hand-written analysis cases and every assigned code point
+    of the blocks where Python's ``\\w``, ``\\s``, ``\\b`` and ``(?i)``
+    differ from the Rust engines' (Latin-1 and Latin Extended, combining
+    marks, Devanagari, Thai, punctuation and spaces, superscripts and number
+    forms, enclosed alphanumerics, ligatures), plus a seeded sample of every
+    general category. ``check`` also runs them live through the topica binary.
 
 ``summaries --data DIR``
     Writes ``tests/fixtures/sklearn/newsgroups_*.json``: shapes, hashes and
@@ -38,6 +54,7 @@ To regenerate everything that is committed (from the repository root)::
     python -m venv .venv && .venv/bin/pip install -r tests/requirements.txt
     .venv/bin/python tests/sklearn_reference.py table
     .venv/bin/python tests/sklearn_reference.py fixtures
+    .venv/bin/python tests/sklearn_reference.py token-patterns
     .venv/bin/python tests/sklearn_reference.py summaries --data "$TOPICA_DATA_DIR"
 """
 
@@ -73,6 +90,7 @@ REPO = Path(__file__).resolve().parent.parent
 NEWS_DIR = REPO / "data" / "news"
 FIXTURES = REPO / "tests" / "fixtures" / "sklearn"
 WORD_TABLE = REPO / "src" / "analyze" / "python_word_table.rs"
+RE_TABLES = REPO / "src" / "analyze" / "python_re_tables.rs"
 
 PINNED = {
     "scikit-learn": ("1.9.1", sklearn.__version__),
@@ -212,6 +230,46 @@ TRICKY_TEXTS = [
     "abc\u0430\u0431\u0432 mixed\u6f22\u5b57",
     "word\u0301 \u0915\u093e",
 ]
+
+# Custom token patterns people use, compared with scikit-learn on the
+# token-pattern texts (`token-patterns`, `check`).
+TOKEN_PATTERNS = [
+    r"(?u)\b\w+\b",
+    r"\w+",
+    r"\b[a-zA-Z]{3,}\b",
+    r"[^\W\d_]+",
+    r"\S+",
+    r"(?i)[a-z]+",
+    r"\b\w+'?\w*\b",
+    r"[\w-]+",
+    r"(?u)\b\w\w+\b|[^\w\s]",
+    r"#(\w+)",
+    r"(?i)\bstra(?:ss|ß)e\b",
+    r"(?m)^\w+|\w+$",
+    r"(?a)\b\w+\b",
+    r"\w*",
+]
+TOKEN_PATTERN_TEXTS = [
+    "Hindi: \u0939\u093f\u0928\u094d\u0926\u0940 \u092d\u093e\u0937\u093e, x\u00b2 \u00bd cafe\u0301",
+    "\u0130stanbul \u0131s\u0131k I\u0307 \u212a\u212b \u017ftra\u00dfe STRASSE #tag #\u0939\u093f",
+    "\ufb01le \ufb00 \u1e9e \u00df \u03a3\u03c3\u03c2 \u24b6\u24d0 \u2460 \u203f\u2040 a\u200db a\u200cb",
+    "\x1c\x1d\x1e\x1f a\x1cb \u00a0nbsp\u00a0 line\u2028sep\u2029para\x85 end\n",
+    "emoji \U0001f600 \U0001f468\u200d\U0001f469\u200d\U0001f467 \U0001f44d\U0001f3fd don't it's O'Neill's well-known",
+    "\u0e20\u0e32\u0e29\u0e32\u0e44\u0e17\u0e22 \U00010400\U00010428 \u1f80\u1f88 \u0345 \u03b9 K k",
+    "",
+    "\n\nlast line\n",
+]
+TOKEN_PATTERN_BLOCKS = [
+    (0x0080, 0x024F),  # Latin-1 and Latin Extended
+    (0x0300, 0x036F),  # combining diacritical marks
+    (0x0900, 0x097F),  # Devanagari
+    (0x0E00, 0x0E7F),  # Thai
+    (0x2000, 0x206F),  # general punctuation and spaces
+    (0x2070, 0x218F),  # superscripts, subscripts, number forms
+    (0x2460, 0x24FF),  # enclosed alphanumerics
+    (0xFB00, 0xFB4F),  # ligatures
+]
+TOKEN_PATTERN_SAMPLE_PER_CATEGORY = 20
 
 # Where the random analysis strings draw their characters from, with weights.
 RANDOM_SEED = 20260101
@@ -414,6 +472,98 @@ def cmd_table(args):
     WORD_TABLE.write_text("\n".join(lines), encoding="utf-8")
     count = sum(hi - lo + 1 for lo, hi in ranges)
     print(f"wrote {WORD_TABLE.relative_to(REPO)}: {len(ranges)} ranges, {count} code points")
+    write_re_tables()
+
+
+def merged_ranges(predicate):
+    """Merged inclusive ranges of the code points (surrogates excluded) for
+    which predicate holds."""
+    ranges = []
+    for c in range(0x110000):
+        if 0xD800 <= c <= 0xDFFF or not predicate(c):
+            continue
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return ranges
+
+
+def simple_upper(c):
+    """The single-character uppercase of chr(c), or c. Python exposes no
+    simple uppercase mapping; str.upper() is the full one, which for the few
+    characters whose full uppercase is several characters (U+00DF, U+1FB3...)
+    is not the simple mapping sre uses. topica needs it only for (?i) ranges
+    that reach past U+FFFF (see `python_classes.rs`)."""
+    upper = chr(c).upper()
+    return ord(upper) if len(upper) == 1 else c
+
+
+def write_re_tables():
+    import _sre
+    from re import _compiler
+
+    digit = re.compile(r"\d")
+    space = re.compile(r"\s")
+
+    def rust_ranges(name, doc, ranges):
+        return [doc, f"pub(crate) static {name}: &[(u32, u32)] = &["] + [
+            f"    (0x{lo:04X}, 0x{hi:04X})," for lo, hi in ranges
+        ] + ["];", ""]
+
+    def rust_pairs(name, doc, pairs):
+        return [doc, f"pub(crate) static {name}: &[(u32, u32)] = &["] + [
+            f"    (0x{a:04X}, 0x{b:04X})," for a, b in pairs
+        ] + ["];", ""]
+
+    code_points = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    lower = [(c, _sre.unicode_tolower(c)) for c in code_points if _sre.unicode_tolower(c) != c]
+    upper = [(c, simple_upper(c)) for c in code_points if simple_upper(c) != c]
+    extra = sorted((k, v) for k, vs in _compiler._EXTRA_CASES.items() for v in vs)
+    lines = [
+        f"// Generated by tests/sklearn_reference.py (`table`) with Python {PYTHON_VERSION} /",
+        f"// Unicode {unicodedata.unidata_version}. Do not edit: rerun the script instead.",
+        "//",
+        "// What Python's `re` matches with `\\d` and `\\s` in a `str` pattern, and",
+        "// the case tables its `(?i)` matching uses.",
+        "",
+    ]
+    lines += rust_ranges(
+        "DIGIT_RANGES",
+        r"/// Code points that `re.match(r'\d', chr(c))` matches (`str.isdecimal()`).",
+        merged_ranges(lambda c: digit.match(chr(c))),
+    )
+    lines += rust_ranges(
+        "SPACE_RANGES",
+        r"/// Code points that `re.match(r'\s', chr(c))` matches (`str.isspace()`).",
+        merged_ranges(lambda c: space.match(chr(c))),
+    )
+    lines += rust_ranges(
+        "CASED_RANGES",
+        "/// Code points for which `_sre.unicode_iscased(c)` holds.",
+        merged_ranges(_sre.unicode_iscased),
+    )
+    lines += rust_pairs(
+        "LOWER",
+        "/// `(c, _sre.unicode_tolower(c))` wherever the two differ, sorted by `c`.",
+        lower,
+    )
+    lines += rust_pairs(
+        "UPPER",
+        "/// `(c, simple uppercase of c)` wherever the two differ, sorted by `c`\n"
+        "/// (`str.upper()` where that is one character).",
+        upper,
+    )
+    lines += rust_pairs(
+        "EXTRA_CASES",
+        "/// `re._compiler._EXTRA_CASES` as `(lowercase, also matches)` pairs: the\n"
+        "/// lowercase letters that `(?i)` matches with more than their own case\n"
+        "/// (`i` with U+0131 dotless i, `s` with U+017F long s...).",
+        extra,
+    )
+    RE_TABLES.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {RE_TABLES.relative_to(REPO)}: {len(lower)} lowercase and "
+          f"{len(upper)} uppercase pairs, {len(extra)} extra cases")
 
 
 # ---------------------------------------------------------------------------
@@ -593,6 +743,89 @@ def cmd_fixtures(args):
         "words": default_vocabulary,
         "stems": stems,
     })
+
+
+# ---------------------------------------------------------------------------
+# token-patterns
+
+
+def token_pattern_texts():
+    """The hand-written texts, then every assigned code point of the blocks
+    and a seeded sample of each general category, each character written as
+    `a{c}b {c}{c}1 ` (inside a word, doubled, before a digit), 16 characters
+    to a text."""
+    chars = []
+    for lo, hi in TOKEN_PATTERN_BLOCKS:
+        chars += [chr(c) for c in range(lo, hi + 1) if unicodedata.category(chr(c)) != "Cn"]
+    by_category = {}
+    for c in range(0x110000):
+        if 0xD800 <= c <= 0xDFFF:
+            continue
+        by_category.setdefault(unicodedata.category(chr(c)), []).append(chr(c))
+    rng = random.Random(RANDOM_SEED)
+    for category in sorted(by_category):
+        if category in ("Cn", "Cs"):
+            continue
+        members = by_category[category]
+        chars += rng.sample(members, min(TOKEN_PATTERN_SAMPLE_PER_CATEGORY, len(members)))
+    texts = list(TRICKY_TEXTS) + TOKEN_PATTERN_TEXTS
+    for i in range(0, len(chars), 16):
+        texts.append("".join(f"a{c}b {c}{c}1 " for c in chars[i:i + 16]))
+    return texts
+
+
+def token_patterns_fixture():
+    texts = token_pattern_texts()
+    patterns = []
+    for pattern in TOKEN_PATTERNS:
+        analyzer = TfidfVectorizer(token_pattern=pattern, lowercase=False).build_analyzer()
+        vectorizer = TfidfVectorizer(token_pattern=pattern).fit(texts)
+        patterns.append({
+            "pattern": pattern,
+            "tokens": [analyzer(text) for text in texts],
+            "vocabulary": vectorizer.get_feature_names_out().tolist(),
+        })
+    return {
+        "python_version": PYTHON_VERSION,
+        "unicode_version": unicodedata.unidata_version,
+        "texts": texts,
+        "patterns": patterns,
+        "versions": versions(),
+    }
+
+
+def cmd_token_patterns(args):
+    require_python_311()
+    require_pinned_versions()
+    FIXTURES.mkdir(parents=True, exist_ok=True)
+    write_json(FIXTURES / "token_patterns.json", token_patterns_fixture())
+
+
+def check_token_patterns(topica, tmp):
+    """Run topica vectorize with each custom pattern on the token-pattern
+    texts and compare vocabularies with scikit-learn's; return ok."""
+    print("== token patterns")
+    texts = token_pattern_texts()
+    data = tmp / "token_patterns.jsonl"
+    data.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    ok = True
+    for pattern in TOKEN_PATTERNS:
+        vocabulary_path = tmp / "token_patterns.vocab.txt"
+        command = [str(topica), "vectorize", str(data), "-o", str(tmp / "token_patterns.mtx"),
+                   "--vocabulary-out", str(vocabulary_path), "--token-pattern", pattern]
+        if run_topica(command) is None:
+            ok = False
+            continue
+        expected = TfidfVectorizer(token_pattern=pattern).fit(texts).get_feature_names_out().tolist()
+        # --vocabulary-out writes a line break or backslash as \\n, \\r, \\\\.
+        unescape = {"n": "\n", "r": "\r", "\\": "\\"}
+        actual = [re.sub(r"\\(.)", lambda m: unescape[m.group(1)], t)
+                  for t in read_vocabulary(vocabulary_path)]
+        same = compare_vocabularies(expected, actual)
+        print(f"  {pattern}: {'ok' if same else 'FAILED'} ({len(expected):,} terms)")
+        ok = ok and same
+    print(f"token patterns: {'ok' if ok else 'FAILED'}", flush=True)
+    return ok
 
 
 # ---------------------------------------------------------------------------
@@ -786,6 +1019,7 @@ def cmd_check(args):
     with tempfile.TemporaryDirectory() as tmp:
         for name, kind, params in NEWSGROUPS_CONFIGS:
             results[name] = check_one(name, kind, params, args.topica, data_file, texts, Path(tmp))
+        results["token_patterns"] = check_token_patterns(args.topica, Path(tmp))
     passed = sum(results.values())
     failed = len(results) - passed
     if failed:
@@ -800,8 +1034,13 @@ def cmd_check(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("table", help="write src/analyze/python_word_table.rs")
+    commands.add_parser(
+        "table", help="write src/analyze/python_word_table.rs and python_re_tables.rs"
+    )
     commands.add_parser("fixtures", help="regenerate tests/fixtures/sklearn/ from data/news/")
+    commands.add_parser(
+        "token-patterns", help="write tests/fixtures/sklearn/token_patterns.json"
+    )
     summaries = commands.add_parser("summaries", help="write the 20 Newsgroups summary fixtures")
     summaries.add_argument("--data", required=True, help="folder holding 20newsgroups.jsonl")
     check = commands.add_parser("check", help="compare topica with scikit-learn on 20 Newsgroups")
@@ -812,6 +1051,7 @@ def main():
     handlers = {
         "table": cmd_table,
         "fixtures": cmd_fixtures,
+        "token-patterns": cmd_token_patterns,
         "summaries": cmd_summaries,
         "check": cmd_check,
     }

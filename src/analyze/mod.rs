@@ -32,9 +32,13 @@
 mod accents;
 mod lowercase;
 mod ngrams;
+mod python_classes;
+mod python_re_tables;
+mod python_regex;
 mod python_word_table;
 mod stem;
 mod stop_words;
+mod token_pattern;
 mod tokenizer;
 mod word_chars;
 
@@ -48,7 +52,7 @@ pub use self::ngrams::word_ngrams;
 pub(crate) use self::ngrams::{char_ngrams, char_wb_ngrams, normalize_white_spaces};
 pub use self::stem::{Language, Stemmer};
 pub use self::stop_words::{StopWordList, StopWords};
-pub use self::tokenizer::{DEFAULT_TOKEN_PATTERN, Tokenizer};
+pub use self::tokenizer::{DEFAULT_TOKEN_PATTERN, TokenPattern, Tokenizer};
 use crate::error::ParamError;
 
 /// The Unicode version of the Python whose `\w` the default tokenizer

@@ -1,5 +1,5 @@
 //! Tokenizers: scikit-learn's default `token_pattern` as a hand-written scanner,
-//! and any other pattern through the `regex` crate.
+//! and any other pattern with Python's `re` semantics ([`TokenPattern`]).
 //!
 //! # Example
 //! ```
@@ -11,8 +11,7 @@
 //! assert_eq!(tokens, ["the", "café", "views", "12", "year", "old"]);
 //! ```
 
-use regex::Regex;
-
+pub use super::token_pattern::TokenPattern;
 use super::word_chars::{is_ascii_word_byte, is_word_char};
 use crate::error::ParamError;
 
@@ -28,57 +27,26 @@ pub enum Tokenizer {
     /// faster than the regular expression.
     #[default]
     Words,
-    /// Any other regular expression, in the syntax of the `regex` crate (which
-    /// has no look-around or backreferences). As in scikit-learn, a pattern with
-    /// one capturing group yields that group's text (empty when the group did
-    /// not take part in the match), and a pattern without one yields whole matches.
-    Pattern {
-        /// The compiled pattern.
-        regex: Regex,
-        /// Whether to yield capture group 1 instead of the whole match.
-        group: bool,
-    },
+    /// Any other regular expression, in Python's `re` syntax and with its
+    /// meaning (see [`TokenPattern`]). As in scikit-learn, a pattern with one
+    /// capturing group yields that group's text (empty when the group did not
+    /// take part in the match), and a pattern without one yields whole matches.
+    Pattern(Box<TokenPattern>),
 }
 
 impl Tokenizer {
     /// The tokenizer for a `token_pattern`: the fast scanner for scikit-learn's
-    /// default pattern, a regular expression otherwise.
+    /// default pattern, a [`TokenPattern`] otherwise.
     ///
-    /// Fails on a pattern that does not compile or has more than one capturing
-    /// group (scikit-learn refuses those too).
+    /// Fails on a pattern that Python's `re` refuses, that uses what topica
+    /// does not support (backreferences, conditionals, atomic groups,
+    /// possessive quantifiers, `\N{...}`), or that has more than one
+    /// capturing group (scikit-learn refuses those too).
     pub fn pattern(pattern: &str) -> Result<Tokenizer, ParamError> {
         if pattern == DEFAULT_TOKEN_PATTERN || pattern == r"\b\w\w+\b" {
             return Ok(Tokenizer::Words);
         }
-        let regex = Regex::new(pattern).map_err(|e| {
-            // The regex crate's message spans lines (the pattern, a caret, the
-            // error); keep its last line, which says what is wrong.
-            let text = e.to_string();
-            let what = text
-                .lines()
-                .rev()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or(&text);
-            let what = what.trim().trim_start_matches("error: ");
-            ParamError::new(
-                "token_pattern",
-                format!("`{pattern}` does not compile: {what}"),
-            )
-        })?;
-        let groups = regex.captures_len() - 1;
-        if groups > 1 {
-            return Err(ParamError::new(
-                "token_pattern",
-                format!(
-                    "`{pattern}` has {groups} capturing groups; only a single group should be \
-                     captured (use (?:...) for the others)"
-                ),
-            ));
-        }
-        Ok(Tokenizer::Pattern {
-            regex,
-            group: groups == 1,
-        })
+        Ok(Tokenizer::Pattern(Box::new(TokenPattern::new(pattern)?)))
     }
 
     /// Calls `sink` with every token of `text`, in order.
@@ -86,7 +54,7 @@ impl Tokenizer {
     pub fn tokenize<'t>(&self, text: &'t str, sink: impl FnMut(&'t str)) {
         match self {
             Tokenizer::Words => words(text, sink),
-            Tokenizer::Pattern { regex, group } => pattern_tokens(regex, *group, text, sink),
+            Tokenizer::Pattern(pattern) => pattern.tokenize(text, sink),
         }
     }
 }
@@ -283,18 +251,6 @@ impl Run {
     }
 }
 
-fn pattern_tokens<'t>(regex: &Regex, group: bool, text: &'t str, mut sink: impl FnMut(&'t str)) {
-    if group {
-        for caps in regex.captures_iter(text) {
-            sink(caps.get(1).map_or("", |m| m.as_str()));
-        }
-    } else {
-        for m in regex.find_iter(text) {
-            sink(m.as_str());
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,8 +341,45 @@ mod tests {
         ));
         assert!(matches!(
             Tokenizer::pattern(r"\b\w+\b"),
-            Ok(Tokenizer::Pattern { group: false, .. })
+            Ok(Tokenizer::Pattern(_))
         ));
+    }
+
+    #[test]
+    fn custom_patterns_follow_python_re_on_non_ascii_text() {
+        // Each expected list is what scikit-learn 1.9.1 / Python 3.11 finds
+        // (TfidfVectorizer(token_pattern=..., lowercase=False).build_analyzer()).
+        let text = "Hindi: \u{939}\u{93f}\u{928}\u{94d}\u{926}\u{940} \u{92d}\u{93e}\u{937}\u{93e}, x² ½ cafe\u{301}";
+        let t = Tokenizer::pattern(r"(?u)\b\w+\b").unwrap();
+        assert_eq!(
+            tokens(&t, text),
+            [
+                "Hindi", "\u{939}", "\u{928}", "\u{926}", "\u{92d}", "\u{937}", "x²", "½", "cafe"
+            ]
+        );
+        // Circled letters (So), connector punctuation (Pc) and ZWJ are word
+        // characters to the regex crate, not to Python.
+        let t = Tokenizer::pattern(r"\w+").unwrap();
+        assert_eq!(tokens(&t, "Ⓐb a‿b a\u{200d}b"), ["b", "a", "b", "a", "b"]);
+        // U+001C..U+001F are white space to Python.
+        let t = Tokenizer::pattern(r"\S+").unwrap();
+        assert_eq!(tokens(&t, "a\u{1c}b\u{1f}c d"), ["a", "b", "c", "d"]);
+        // (?i): İ lowercases to i, ı is one of re's extra cases of i,
+        // the Kelvin sign lowercases to k.
+        let t = Tokenizer::pattern(r"(?i)[a-z]+").unwrap();
+        assert_eq!(
+            tokens(&t, "İstanbul ılık \u{212a}m ß"),
+            ["İstanbul", "ılık", "\u{212a}m"]
+        );
+        // `$` also matches before a final newline.
+        let t = Tokenizer::pattern(r"\w+$").unwrap();
+        assert_eq!(tokens(&t, "one two\n"), ["two"]);
+        // `[[:alpha:]]+` is a set of `[:alph` then `]+` to Python.
+        let t = Tokenizer::pattern(r"[[:alpha:]]+").unwrap();
+        assert_eq!(tokens(&t, "alpha] beta]"), ["a]", "a]"]);
+        // An empty match right after a non-empty one counts (Python 3.7+).
+        let t = Tokenizer::pattern(r"\w*").unwrap();
+        assert_eq!(tokens(&t, "ab cd"), ["ab", "", "cd", ""]);
     }
 
     #[test]
@@ -424,7 +417,8 @@ mod tests {
         let e = Tokenizer::pattern(r"(unclosed").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "invalid token_pattern: `(unclosed` does not compile: unclosed group"
+            "invalid token_pattern: `(unclosed` does not compile: missing ), unterminated \
+             subpattern at position 0"
         );
     }
 }
