@@ -84,8 +84,9 @@ pub struct AnalysisArgs {
     #[arg(long, value_name = "HOW", value_parser = ["unicode", "ascii"])]
     pub strip_accents: Option<String>,
 
-    /// Regular expression that finds tokens (regex crate syntax); one capture
-    /// group selects part of each match.
+    /// Regular expression that finds tokens, read as Python's `re` reads it
+    /// (as scikit-learn's token_pattern); one capture group selects part of
+    /// each match.
     #[arg(long, default_value = DEFAULT_TOKEN_PATTERN, value_name = "REGEX")]
     pub token_pattern: String,
 
