@@ -351,7 +351,7 @@ impl ClusterJob {
 
         let metrics = match &self.labels {
             None => None,
-            Some(source) => Some(self.score(corpus, source, &labels)?),
+            Some(source) => Some(self.score(corpus, source, &labels, &mut warnings)?),
         };
 
         Ok(TopicReport {
@@ -498,16 +498,31 @@ impl ClusterJob {
 
     /// Scores `labels` (the topics, -1 for outliers, counted as one more
     /// cluster) against the true labels.
-    fn score(&self, corpus: &Corpus, source: &Labels, labels: &[i64]) -> Result<LabelMetrics> {
+    /// A labels file's ids that match no document are counted in a warning
+    /// (an id mistyped, or a labels file of another corpus).
+    fn score(
+        &self,
+        corpus: &Corpus,
+        source: &Labels,
+        labels: &[i64],
+        warnings: &mut Vec<String>,
+    ) -> Result<LabelMetrics> {
         let truth: Vec<Option<String>> = match source {
             Labels::Field(field) => field_labels(&corpus.documents, field)?,
             Labels::File(path) => {
                 let map = read_labels(path)?;
-                corpus
+                let truth: Vec<Option<String>> = corpus
                     .documents
                     .iter()
                     .map(|d| map.get(&d.id).cloned())
-                    .collect()
+                    .collect();
+                let ids: std::collections::HashSet<&str> =
+                    corpus.documents.iter().map(|d| d.id.as_str()).collect();
+                let unmatched = map.keys().filter(|k| !ids.contains(k.as_str())).count();
+                if unmatched > 0 {
+                    warnings.push(unmatched_labels(path, unmatched, map.len()));
+                }
+                truth
             }
         };
         let name = match source {
@@ -516,6 +531,16 @@ impl ClusterJob {
         };
         score_labels(&name, &truth, labels, &self.ignore_labels)
     }
+}
+
+/// The warning for `unmatched` of the `total` labels of the file `path`
+/// whose ids match no document.
+pub fn unmatched_labels(path: &Path, unmatched: usize, total: usize) -> String {
+    format!(
+        "{}: {unmatched} of its {total} labels have an id that matches no document; they are \
+         not scored",
+        path.display()
+    )
 }
 
 /// A JSON value as text: strings as they are, anything else as written;

@@ -832,6 +832,39 @@ fn ambiguous_inputs_are_refused_or_flagged() {
         r.stderr
     );
 
+    // Labels whose ids match no document are counted.
+    let mut labels = String::from("id,label\n");
+    for (id, label) in hand_labels() {
+        labels += &format!("{id},{label}\n");
+    }
+    labels += "nosuch#1,grok\n";
+    let labels = write("one-more.csv", &labels);
+    let r = run(["cluster", NEWS, "--k", "4", "-q", "--labels", &labels]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("1 of its 75 labels have an id that matches no document"),
+        "{}",
+        r.stderr
+    );
+    // A link to a directory inside an input directory is named, not entered.
+    #[cfg(unix)]
+    {
+        let tree = dir.path().join("tree");
+        fs::create_dir_all(tree.join("own")).unwrap();
+        fs::write(tree.join("own/a.txt"), "cat dog\n\ncat bird\n").unwrap();
+        std::os::unix::fs::symlink(fs::canonicalize(NEWS).unwrap(), tree.join("linked")).unwrap();
+        let r = run(["vectorize", &arg(&tree), "--min-df", "1", "-o", "/dev/null"]);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("linked: skipped, as it is a link to a directory"),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("2 documents"), "{}", r.stderr);
+    }
+
     let r = support::run_stdin(["vectorize", "-", "-"], "cat dog\n");
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     let stop = write("stop.txt", "\u{feff}cat\ndog\n");

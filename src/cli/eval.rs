@@ -85,10 +85,13 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let (name, truth): (String, Vec<Option<String>>) = match (&args.labels, &args.label_field) {
         (Some(path), _) => {
             let map = read_table(path, "id", "label").map_err(topica_error)?;
-            (
-                path.display().to_string(),
-                ids.iter().map(|id| map.get(id).cloned()).collect(),
-            )
+            let truth: Vec<Option<String>> = ids.iter().map(|id| map.get(id).cloned()).collect();
+            let known: std::collections::HashSet<&String> = ids.iter().collect();
+            let unmatched = map.keys().filter(|k| !known.contains(k)).count();
+            if unmatched > 0 {
+                super::print_warnings(&[topica::job::unmatched_labels(path, unmatched, map.len())]);
+            }
+            (path.display().to_string(), truth)
         }
         (None, Some(field)) => {
             let c = corpus.as_ref().expect("clap requires --corpus");

@@ -33,7 +33,8 @@
 //!   `sort_by_file_name`), skipping hidden entries (names starting with `.`,
 //!   and everything under them). Every regular file found (symbolic links to
 //!   regular files included, and links that lead nowhere; linked directories
-//!   are not entered; FIFOs, sockets and devices are left alone) is read as
+//!   are not entered, with a warning naming them; FIFOs, sockets and devices
+//!   are left alone) is read as
 //!   above, except files that look binary (a NUL byte in their first 8 KiB,
 //!   after decompression): those are skipped with a warning such as
 //!   `"d/logo.png: skipped, as it looks binary (a NUL byte in its first 8 KiB)"`

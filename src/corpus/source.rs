@@ -163,10 +163,19 @@ fn walk(dir: &Path, index: usize, options: &ReadOptions, plan: &mut Plan) -> Res
         let is_file = entry.file_type().is_file()
             || (entry.path_is_symlink()
                 && std::fs::metadata(entry.path()).map_or(true, |m| m.is_file()));
+        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         if !is_file {
+            // A link to a directory is not followed (it may loop, or lead
+            // out of the tree), but it is said: its files are not read.
+            if entry.path_is_symlink() && entry.path().is_dir() {
+                plan.warnings.push(format!(
+                    "{}: skipped, as it is a link to a directory, which is not entered (name \
+                     it as an input to read it)",
+                    dir.join(relative).display()
+                ));
+            }
             continue;
         }
-        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let name = relative
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
