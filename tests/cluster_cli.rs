@@ -865,6 +865,22 @@ fn ambiguous_inputs_are_refused_or_flagged() {
         assert!(r.stderr.contains("2 documents"), "{}", r.stderr);
     }
 
+    // A topics file naming more topics than were found says which went unused.
+    let topics = write(
+        "topics.toml",
+        "t1 = [\"monitor\"]\nt2 = [\"grok\"]\nt3 = [\"inquiry\"]\nt4 = [\"quit\"]\nt5 = [\"images\"]\n",
+    );
+    let r = run(["cluster", NEWS, "--k", "4", "-q", "--topics", &topics]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(
+        r.stderr
+            .matches("names no cluster: the file names 5 topics and 4 were found")
+            .count(),
+        1,
+        "{}",
+        r.stderr
+    );
+
     let r = support::run_stdin(["vectorize", "-", "-"], "cat dog\n");
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     let stop = write("stop.txt", "\u{feff}cat\ndog\n");

@@ -115,6 +115,20 @@ impl GuidedTopics {
             if name.trim().is_empty() {
                 return Err(error(at, "a topic's name cannot be empty".into()));
             }
+            // Names go into CSV and JSON Lines rows and summaries, one line
+            // each; `outlier` is topic -1's name in the assignments.
+            if name.chars().any(char::is_control) {
+                return Err(error(
+                    at,
+                    format!("the name {name:?} holds a control character (a line break, a tab)"),
+                ));
+            }
+            if name == "outlier" {
+                return Err(error(
+                    at,
+                    "`outlier` is the name of topic -1 in the assignments; choose another".into(),
+                ));
+            }
             let array = match value.get_ref() {
                 DeValue::Array(array) => array,
                 other => {
@@ -239,7 +253,7 @@ impl GuidedTopics {
                     .collect()
             })
             .collect();
-        let names = maximize(&scores)
+        let names: Vec<Option<String>> = maximize(&scores)
             .into_iter()
             .enumerate()
             .map(|(c, t)| {
@@ -247,6 +261,28 @@ impl GuidedTopics {
                     .map(|t| self.topics[t].name.clone())
             })
             .collect();
+        // A name with seed terms that names no cluster: say so (the file
+        // may name more topics than were found, or two names may want the
+        // same cluster).
+        for (topic, terms) in self.topics.iter().zip(&seed_terms) {
+            if !terms.is_empty() && !names.iter().flatten().any(|n| n == &topic.name) {
+                warnings.push(format!(
+                    "{} line {}: topic `{}` names no cluster: {}",
+                    self.origin.display(),
+                    topic.line,
+                    topic.name,
+                    if self.topics.len() > ctfidf.n_topics() {
+                        format!(
+                            "the file names {} topics and {} were found",
+                            self.topics.len(),
+                            ctfidf.n_topics()
+                        )
+                    } else {
+                        "its seeds weigh nothing in the clusters left to it".to_string()
+                    }
+                ));
+            }
+        }
         Matching {
             names,
             scores,
@@ -324,6 +360,12 @@ mod tests {
             e,
             "topics.toml line 3: `a`: seed 3 is an integer, not a string; quote it"
         );
+    }
+
+    #[test]
+    fn control_characters_and_the_outlier_name_are_refused() {
+        assert!(parse_err("\"a\\nb\" = [\"x\"]").contains("control character"));
+        assert!(parse_err("outlier = [\"x\"]").contains("topic -1"));
     }
 
     #[test]
