@@ -345,4 +345,50 @@ fn a_bad_report_is_named_and_fails() {
         );
         assert!(!out.exists(), "no page written for {}", file.display());
     }
+    // A report whose parts disagree (edited by hand) is refused, not drawn.
+    let good = dir.path().join("good.json");
+    let r = run([
+        "cluster",
+        NEWS,
+        "--k",
+        "4",
+        "--coords",
+        "2",
+        "-o",
+        arg(&good),
+        "-q",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&good).unwrap()).unwrap();
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [(&str, Edit, &str); 3] = [
+        (
+            "topic.json",
+            |r| r["documents"][3]["topic"] = 99.into(),
+            "in topic 99, which the report does not list",
+        ),
+        (
+            "coords.json",
+            |r| r["documents"][3]["coords"] = serde_json::json!([0.1]),
+            "has 1 map coordinates, where the map has 2",
+        ),
+        (
+            "dims.json",
+            |r| r["coords"]["dims"] = 5.into(),
+            "its map has 5 dimensions",
+        ),
+    ];
+    for (name, edit, what) in edits {
+        let mut bad = report.clone();
+        edit(&mut bad);
+        let file = write(dir.path(), name, bad.to_string());
+        let r = run(["report", arg(&file), "-o", arg(&out)]);
+        let message = r.error(1);
+        assert!(
+            message.contains("an inconsistent report") && message.contains(what),
+            "{message}"
+        );
+        assert!(!out.exists());
+    }
 }

@@ -204,8 +204,50 @@ impl TopicReport {
                 ));
             }
         }
-        serde_json::from_value(value)
-            .map_err(|e| Error::input(path, None, format!("not a topica report: {e}")))
+        let report: TopicReport = serde_json::from_value(value)
+            .map_err(|e| Error::input(path, None, format!("not a topica report: {e}")))?;
+        report
+            .consistency()
+            .map_err(|what| Error::input(path, None, format!("an inconsistent report: {what}")))?;
+        Ok(report)
+    }
+
+    /// What a report read from a file must hold for its parts to agree (a
+    /// hand-edited or truncated one may not): every document's topic is -1
+    /// or a listed topic, topic ids are unique, and map coordinates have the
+    /// report's number of dimensions (2 or 3).
+    fn consistency(&self) -> std::result::Result<(), String> {
+        let ids: std::collections::HashSet<i64> = self.topics.iter().map(|t| t.id).collect();
+        if ids.len() != self.topics.len() {
+            return Err("two topics have the same id".into());
+        }
+        if let Some(d) = self
+            .documents
+            .iter()
+            .find(|d| d.topic != -1 && !ids.contains(&d.topic))
+        {
+            return Err(format!(
+                "document {:?} is in topic {}, which the report does not list",
+                d.id, d.topic
+            ));
+        }
+        let dims = self.coords.as_ref().map(|c| c.dims);
+        if let Some(dims) = dims.filter(|d| !(2..=3).contains(d)) {
+            return Err(format!("its map has {dims} dimensions (2 or 3 expected)"));
+        }
+        if let Some(d) = self
+            .documents
+            .iter()
+            .find(|d| d.coords.as_ref().is_some_and(|c| Some(c.len()) != dims))
+        {
+            return Err(format!(
+                "document {:?} has {} map coordinates, where the map has {}",
+                d.id,
+                d.coords.as_ref().map_or(0, Vec::len),
+                dims.map_or("none".to_string(), |d| d.to_string())
+            ));
+        }
+        Ok(())
     }
 
     /// Writes one row per document with `id`, `topic`, `topic_name` and
