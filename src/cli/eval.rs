@@ -110,35 +110,31 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             ClusterJob::silhouette_of(&texts, &topics).map_err(topica_error)?
         }
     };
+    // Written into a String, which cannot fail (`fmt::Write`).
+    use std::fmt::Write as _;
     let mut out = String::new();
     if args.json {
         let mut value = serde_json::to_value(&metrics)?;
         value["silhouette"] = serde_json::json!(silhouette);
-        out.push_str(&format!("{value}\n"));
+        let _ = writeln!(out, "{value}");
     } else {
-        out.push_str(&format!(
-            "labels: {} ({} documents scored, {} unlabeled, {} ignored)\n",
-            metrics.labels, metrics.scored, metrics.unlabeled, metrics.ignored
-        ));
-        out.push_str(&format!(
-            "adjusted Rand index:  {:.6}\n",
-            metrics.adjusted_rand_index
-        ));
-        out.push_str(&format!(
-            "normalized mutual info: {:.6}\n",
-            metrics.normalized_mutual_info
-        ));
-        out.push_str(&format!("V-measure:            {:.6}\n", metrics.v_measure));
-        out.push_str(&format!(
-            "homogeneity:          {:.6}\n",
-            metrics.homogeneity
-        ));
-        out.push_str(&format!(
-            "completeness:         {:.6}\n",
-            metrics.completeness
-        ));
+        let m = &metrics;
+        let _ = writeln!(
+            out,
+            "labels: {} ({} documents scored, {} unlabeled, {} ignored)",
+            m.labels, m.scored, m.unlabeled, m.ignored
+        );
+        let _ = writeln!(out, "adjusted Rand index:  {:.6}", m.adjusted_rand_index);
+        let _ = writeln!(
+            out,
+            "normalized mutual info: {:.6}",
+            m.normalized_mutual_info
+        );
+        let _ = writeln!(out, "V-measure:            {:.6}", m.v_measure);
+        let _ = writeln!(out, "homogeneity:          {:.6}", m.homogeneity);
+        let _ = writeln!(out, "completeness:         {:.6}", m.completeness);
         if let Some(s) = silhouette {
-            out.push_str(&format!("silhouette (cosine):  {s:.6}\n"));
+            let _ = writeln!(out, "silhouette (cosine):  {s:.6}");
         }
     }
     super::print_stdout(&out)?;
