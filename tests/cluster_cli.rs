@@ -577,6 +577,73 @@ fn outputs_go_to_standard_output_gzip_and_through_links() {
         "{}",
         r.stderr
     );
+    // k-means' options with hierarchical clustering, --k-range with a fixed
+    // k, LSA's options in TF-IDF space: each named, the run unchanged.
+    let plain = run([
+        "cluster",
+        NEWS,
+        "--method",
+        "hierarchical",
+        "--k",
+        "4",
+        "-o",
+        "-",
+    ]);
+    let r = run([
+        "cluster",
+        NEWS,
+        "--method",
+        "hierarchical",
+        "--k",
+        "4",
+        "-o",
+        "-",
+        "--n-init",
+        "5",
+        "--max-iter",
+        "3",
+        "--tol",
+        "0.5",
+        "--batch-size",
+        "10",
+        "--refine",
+        "none",
+        "--k-range",
+        "2,5",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    for option in [
+        "--n-init",
+        "--max-iter",
+        "--tol",
+        "--batch-size",
+        "--refine",
+    ] {
+        let warning = format!(
+            "{option} ignored: it applies to --method kmeans or lsa-kmeans, not --method hierarchical"
+        );
+        assert!(r.stderr.contains(&warning), "{option}: {}", r.stderr);
+    }
+    assert!(
+        r.stderr
+            .contains("--k-range ignored: it applies to --k auto, not --k 4"),
+        "{}",
+        r.stderr
+    );
+    let found = |s: &str| serde_json::from_str::<Value>(s).unwrap()["documents"].clone();
+    assert_eq!(
+        found(&r.stdout),
+        found(&plain.stdout),
+        "the same clustering"
+    );
+    let r = run(["similar", NEWS, "--query", "grok", "--n-components", "5"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("--n-components ignored: it applies to --space lsa"),
+        "{}",
+        r.stderr
+    );
     fails(
         &[
             "cluster",

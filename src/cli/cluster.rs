@@ -31,9 +31,9 @@ pub struct ClusterArgs {
     )]
     pub k: String,
 
-    /// The k tried by `--k auto`, as MIN,MAX.
-    #[arg(long, default_value = "2,10", value_name = "MIN,MAX", value_parser = super::vectorize::parse_range)]
-    pub k_range: (usize, usize),
+    /// The k tried by `--k auto`, as MIN,MAX [default: 2,10].
+    #[arg(long, value_name = "MIN,MAX", value_parser = super::vectorize::parse_range)]
+    pub k_range: Option<(usize, usize)>,
 
     /// Clustering method: kmeans (spherical k-means on the sparse TF-IDF
     /// rows), lsa-kmeans (linfa's k-means on the LSA reduction) or
@@ -58,28 +58,29 @@ pub struct ClusterArgs {
     /// k-means runs from different k-means++ starts; the best objective is
     /// kept. auto: 1 when the runs end with Hartigan's moves (--refine), 10
     /// otherwise; on fewer than 10,000 documents, 10,000 documents' worth
-    /// (at most 100 runs).
-    #[arg(long, default_value = "auto", value_name = "N|auto")]
-    pub n_init: NInit,
+    /// (at most 100 runs) [default: auto].
+    #[arg(long, value_name = "N|auto")]
+    pub n_init: Option<NInit>,
 
     /// Hartigan's single-row moves after each k-means run: auto (unless
     /// document context blended some paragraphs), hartigan (--method kmeans
     /// without --batch-size only), or none (plain Lloyd iterations, as
-    /// scikit-learn's KMeans).
-    #[arg(long, default_value = "auto", value_name = "HOW")]
-    pub refine: Refine,
+    /// scikit-learn's KMeans) [default: auto].
+    #[arg(long, value_name = "HOW")]
+    pub refine: Option<Refine>,
 
     /// Most k-means iterations per run (epochs with --batch-size; and most
-    /// passes of Hartigan's moves).
-    #[arg(long, default_value_t = 100, value_name = "N")]
-    pub max_iter: usize,
+    /// passes of Hartigan's moves) [default: 100].
+    #[arg(long, value_name = "N")]
+    pub max_iter: Option<usize>,
 
     /// Stop a k-means run (its Lloyd iterations, then its passes of
     /// Hartigan's moves) when its objective improves by less than this
     /// fraction. Refined runs leave Lloyd's iterations for the moves once
-    /// one improves it by less than 1% (or TOL, when larger).
-    #[arg(long, default_value_t = 1e-4, value_name = "TOL")]
-    pub tol: f64,
+    /// one improves it by less than 1% (or TOL, when larger) [default:
+    /// 0.0001].
+    #[arg(long, value_name = "TOL")]
+    pub tol: Option<f64>,
 
     /// Seed of every random choice; the same seed gives the same topics
     /// whatever the number of threads.
@@ -226,11 +227,13 @@ impl ClusterArgs {
             .max_df(self.max_df)
             .max_features(self.max_features)
             .sublinear_tf(!self.no_sublinear_tf);
+        let defaults = ClusterParams::default();
+        let (min, max) = self.k_range.unwrap_or(match defaults.k {
+            KChoice::Auto { min, max } => (min, max),
+            KChoice::Fixed(_) => unreachable!("the default k is auto"),
+        });
         let k = match self.k.as_str() {
-            "auto" => KChoice::Auto {
-                min: self.k_range.0,
-                max: self.k_range.1,
-            },
+            "auto" => KChoice::Auto { min, max },
             n => KChoice::Fixed(n.parse::<usize>().map_err(|_| {
                 topica_error(topica::ParamError::new(
                     "k",
@@ -256,6 +259,35 @@ impl ClusterArgs {
             self.method == Method::Hierarchical,
             "--method hierarchical",
         );
+        let hierarchical = self.method == Method::Hierarchical;
+        for (option, given) in [
+            ("--n-init", self.n_init.is_some()),
+            ("--max-iter", self.max_iter.is_some()),
+            ("--tol", self.tol.is_some()),
+            ("--batch-size", self.batch_size.is_some()),
+            // --refine hartigan is refused with hierarchical by the check.
+            (
+                "--refine",
+                self.refine.is_some_and(|r| r != Refine::Hartigan),
+            ),
+        ] {
+            ignored(
+                option,
+                given,
+                !hierarchical,
+                "--method kmeans or lsa-kmeans",
+            );
+        }
+        if self.k_range.is_some() && (self.k != "auto" || self.distance_threshold.is_some()) {
+            eprintln!(
+                "topica: warning: --k-range ignored: it applies to --k auto, not {}",
+                if self.distance_threshold.is_some() {
+                    "--distance-threshold".to_string()
+                } else {
+                    format!("--k {}", self.k)
+                }
+            );
+        }
         ignored(
             "--n-components",
             self.n_components.is_some(),
@@ -274,14 +306,13 @@ impl ClusterArgs {
             &read,
         )
         .map_err(topica_error)?;
-        let defaults = ClusterParams::default();
         let clustering = ClusterParams {
             k,
             method: self.method,
-            n_init: self.n_init,
-            refine: self.refine,
-            max_iter: self.max_iter,
-            tol: self.tol,
+            n_init: self.n_init.unwrap_or(defaults.n_init),
+            refine: self.refine.unwrap_or(defaults.refine),
+            max_iter: self.max_iter.unwrap_or(defaults.max_iter),
+            tol: self.tol.unwrap_or(defaults.tol),
             seed: self.seed,
             batch_size: self.batch_size,
             context: ContextParams {

@@ -29,13 +29,13 @@ pub struct SpaceArgs {
     #[arg(long, default_value = "tfidf", value_name = "SPACE", value_parser = ["tfidf", "lsa"])]
     pub space: String,
 
-    /// Dimensions of the LSA space.
-    #[arg(long, default_value_t = 100, value_name = "N")]
-    pub n_components: usize,
+    /// Dimensions of the LSA space (--space lsa) [default: 100].
+    #[arg(long, value_name = "N")]
+    pub n_components: Option<usize>,
 
-    /// Seed of the LSA reduction.
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    pub seed: u64,
+    /// Seed of the LSA reduction (--space lsa) [default: 0].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 
     /// Stop words: english (scikit-learn's list), a language, a file of
     /// words, or none.
@@ -74,10 +74,26 @@ impl SpaceArgs {
         } else {
             Space::Tfidf
         };
-        let index_params = SimilarityIndex::params()
-            .space(space)
-            .n_components(self.n_components)
-            .seed(self.seed);
+        let mut index_params = SimilarityIndex::params().space(space);
+        if let Some(n) = self.n_components {
+            index_params = index_params.n_components(n);
+        }
+        if let Some(seed) = self.seed {
+            index_params = index_params.seed(seed);
+        }
+        if space == Space::Tfidf {
+            // A script may pass the same options to both spaces.
+            for (option, given) in [
+                ("--n-components", self.n_components.is_some()),
+                ("--seed", self.seed.is_some()),
+            ] {
+                if given {
+                    eprintln!(
+                        "topica: warning: {option} ignored: it applies to --space lsa, not --space tfidf"
+                    );
+                }
+            }
+        }
         params.check().map_err(topica_error)?;
         index_params.check().map_err(topica_error)?;
         let corpus = self.input.read()?;
