@@ -270,8 +270,18 @@ fn parse_line(
         return Ok(None);
     }
     let error = |message: String| Error::input(ctx.path, Some(line), message);
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| error(format!("invalid JSON: {}", json_error(&e))))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        if text.starts_with('\u{feff}') {
+            // Two files joined with `cat`, the second starting with a mark.
+            error(
+                "invalid JSON: the line opens with a byte order mark (U+FEFF), as a file \
+                 appended to another would; remove it"
+                    .to_string(),
+            )
+        } else {
+            error(format!("invalid JSON: {}", json_error(&e)))
+        }
+    })?;
     record_document(value, line, ctx).map(Some)
 }
 
@@ -546,6 +556,11 @@ mod tests {
         assert_eq!(
             err(b"{\"text\": \"a\"}\n12 13\n"),
             "d/a.jsonl line 2: invalid JSON: trailing characters at column 4"
+        );
+        assert_eq!(
+            err("{\"text\": \"a\"}\n\u{feff}{\"text\": \"b\"}\n".as_bytes()),
+            "d/a.jsonl line 2: invalid JSON: the line opens with a byte order mark (U+FEFF), \
+             as a file appended to another would; remove it"
         );
     }
 

@@ -409,6 +409,27 @@ mod tests {
         let corpus = Corpus::read(&[&a, &b], &ReadOptions::default()).unwrap();
         assert_eq!(ids(&corpus), ["a.txt.gz#0", "a.txt.gz#1", "k"]);
         assert_eq!(corpus.texts(), ["one", "two", "three"]);
+
+        // Members one after another are one stream, as `gzip -d` reads
+        // them; bytes after the last that are not gzip are named.
+        let two = [gzip(b"one\n\n"), gzip(b"two\n")].concat();
+        let c = write(tmp.path(), "c.txt.gz", &two);
+        let corpus = Corpus::read(&[&c], &ReadOptions::default()).unwrap();
+        assert_eq!(corpus.texts(), ["one", "two"]);
+        let d = write(
+            tmp.path(),
+            "d.txt.gz",
+            &[&two[..], b"garbage after"].concat(),
+        );
+        let err = Corpus::read(&[&d], &ReadOptions::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: invalid gzip header after the end of the compressed data: bytes that \
+                 are not gzip follow it (`gzip -d` calls them trailing garbage)",
+                d.display()
+            )
+        );
     }
 
     #[test]

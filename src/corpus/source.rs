@@ -252,7 +252,7 @@ pub(super) fn open_file(job: &Job) -> Result<Opened<'static>> {
     let file = File::open(&job.path).map_err(io)?;
     let watch = Watch::new(&file).map_err(io)?;
     let rest: Box<dyn Read + Send> = if job.gz {
-        Box::new(MultiGzDecoder::new(file))
+        Box::new(Gunzip::new(file))
     } else {
         Box::new(file)
     };
@@ -302,9 +302,49 @@ pub(super) fn open_stream<'r, R: Read + Send + 'r>(reader: R) -> io::Result<Open
     let opened = start(Box::new(reader))?;
     if opened.head.starts_with(GZIP_MAGIC) {
         let whole = Cursor::new(opened.head).chain(opened.rest);
-        start(Box::new(MultiGzDecoder::new(whole)))
+        start(Box::new(Gunzip::new(whole)))
     } else {
         Ok(opened)
+    }
+}
+
+/// flate2's `MultiGzDecoder` (members one after another, as `gzip -d`
+/// reads them), saying what an invalid header after the first member is:
+/// data appended to the compressed stream, which `gzip -d` calls "trailing
+/// garbage" and Python's `gzip` refuses, as this does.
+struct Gunzip<R: Read> {
+    inner: MultiGzDecoder<R>,
+    /// Whether any decompressed byte came out yet.
+    started: bool,
+}
+
+impl<R: Read> Gunzip<R> {
+    fn new(reader: R) -> Self {
+        Gunzip {
+            inner: MultiGzDecoder::new(reader),
+            started: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Gunzip<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.started |= n > 0;
+                Ok(n)
+            }
+            Err(e) if self.started && e.kind() == io::ErrorKind::InvalidInput => {
+                Err(io::Error::new(
+                    e.kind(),
+                    format!(
+                        "{e} after the end of the compressed data: bytes that are not gzip \
+                         follow it (`gzip -d` calls them trailing garbage)"
+                    ),
+                ))
+            }
+            Err(e) => Err(e),
+        }
     }
 }
 
