@@ -920,6 +920,9 @@ fn vocabulary_out_reads_back_as_a_fixed_vocabulary() {
             "--split",
             "none",
         ],
+        // A digit matches with the group left out: the empty term, as
+        // scikit-learn's re.findall gives it.
+        &["--token-pattern", "([a-z]+)|[0-9]"],
     ]
     .into_iter()
     .enumerate()
@@ -948,6 +951,9 @@ fn vocabulary_out_reads_back_as_a_fixed_vocabulary() {
         assert_eq!(fs::read(&x1).unwrap(), fs::read(&x2).unwrap(), "{flags:?}");
         assert_eq!(fs::read(&v1).unwrap(), fs::read(&v2).unwrap(), "{flags:?}");
         assert_eq!(read_lines(&v1).len(), shape.1, "{flags:?}: one term a line");
+        if i == 3 {
+            assert_eq!(read_lines(&v1)[0], "\\e", "the empty term, escaped");
+        }
     }
 }
 

@@ -206,9 +206,6 @@ fn check_counts(file: &ModelFile) -> std::result::Result<(), String> {
     if u32::try_from(terms.len()).is_err() {
         return Err(format!("{} terms, more than a model can hold", terms.len()));
     }
-    if let Some(i) = terms.iter().position(String::is_empty) {
-        return Err(format!("term {i} of the vocabulary is empty"));
-    }
     let fixed = file.params.vocabulary.as_deref();
     match fixed {
         Some(fixed) => {
@@ -358,8 +355,6 @@ mod tests {
         assert!(e.contains("not sorted without duplicates"), "{e}");
         let e = load_edited(|m| m["vocabulary"] = json!(["two", "three", "one"]));
         assert!(e.contains("not sorted"), "{e}");
-        let e = load_edited(|m| m["vocabulary"][0] = json!(""));
-        assert!(e.contains("term 0 of the vocabulary is empty"), "{e}");
         let e = load_edited(|m| m["params"]["vocabulary"] = json!(["one", "two"]));
         assert!(e.contains("fixed `vocabulary`"), "{e}");
         let e = load_edited(|m| m["params"]["analysis"]["ngram_range"] = json!([0, 2]));

@@ -311,7 +311,8 @@ impl TfidfParams {
     /// count bound is at least 1 and a proportion lies in `[0, 1]`; when both
     /// bounds are counts or both proportions, `min_df <= max_df`;
     /// `max_features >= 1`; a fixed vocabulary is not empty and has no
-    /// duplicate or empty term. A count against a proportion is compared in
+    /// duplicate term (the empty term is a term, as in scikit-learn: a token
+    /// pattern whose group can match nothing finds it). A count against a proportion is compared in
     /// [`fit`](Self::fit), once the number of documents is known.
     pub fn check(&self) -> Result<(), ParamError> {
         self.analysis.check()?;
@@ -346,9 +347,6 @@ impl TfidfParams {
             }
             let mut seen = hashbrown::HashSet::with_capacity(terms.len());
             for (i, term) in terms.iter().enumerate() {
-                if term.is_empty() {
-                    return Err(ParamError::new("vocabulary", format!("term {i} is empty")));
-                }
                 if !seen.insert(term.as_str()) {
                     return Err(ParamError::new(
                         "vocabulary",

@@ -72,7 +72,10 @@ impl Vocabulary {
 
     /// Writes the terms one per line, in column order, atomically. A term
     /// holding a line break or a backslash (possible with character n-grams or
-    /// a custom token pattern) is escaped as `\n`, `\r` and `\\`.
+    /// a custom token pattern) is escaped as `\n`, `\r` and `\\`; the empty
+    /// term (which a token pattern like scikit-learn's `(a+)|b` finds, its
+    /// group matching nothing) is written `\e`, so that an empty line is never
+    /// a term.
     pub fn write(&self, path: impl AsRef<Path>) -> Result<()> {
         write_atomically(path, |w| self.write_to(w))
     }
@@ -81,7 +84,9 @@ impl Vocabulary {
     pub fn write_to(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
         {
             for term in &self.terms {
-                if term.contains(['\n', '\r', '\\']) {
+                if term.is_empty() {
+                    writeln!(w, "\\e")?;
+                } else if term.contains(['\n', '\r', '\\']) {
                     let escaped = term
                         .replace('\\', "\\\\")
                         .replace('\n', "\\n")
@@ -96,7 +101,8 @@ impl Vocabulary {
     }
 
     /// Reads a vocabulary written by [`write`](Self::write): one term per line,
-    /// in column order. Fails on a duplicate or empty term, naming its line.
+    /// in column order. Fails on a duplicate term or an empty line, naming
+    /// its line (the empty term is written `\e`).
     pub fn read(path: impl AsRef<Path>) -> Result<Vocabulary> {
         let path = path.as_ref();
         // Gunzipped when named `.gz`, as outputs so named are written.
@@ -104,14 +110,19 @@ impl Vocabulary {
         let mut terms = Vec::new();
         let mut seen = hashbrown::HashSet::new();
         for (i, line) in text.lines().enumerate() {
-            let term = unescape(line);
-            if term.is_empty() {
+            if line.is_empty() {
                 return Err(Error::input(
                     path,
                     Some(i + 1),
-                    "empty term; a vocabulary has one term per line",
+                    "empty line; a vocabulary has one term per line (the empty term is \
+                     written `\\e`)",
                 ));
             }
+            let term = if line == "\\e" {
+                String::new()
+            } else {
+                unescape(line)
+            };
             if !seen.insert(term.clone()) {
                 return Err(Error::input(
                     path,
@@ -216,13 +227,20 @@ mod tests {
             "c\\d".into(),
             "plain".into(),
             " x\r".into(),
+            String::new(),
+            "\\e".into(),
         ]);
         v.write(&path).unwrap();
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
-            "a\\nb\nc\\\\d\nplain\n x\\r\n"
+            "a\\nb\nc\\\\d\nplain\n x\\r\n\\e\n\\\\e\n"
         );
         assert_eq!(Vocabulary::read(&path).unwrap(), v);
+
+        // An empty line is a mistake, not the empty term.
+        std::fs::write(&path, "musk\n\ngrok\n").unwrap();
+        let e = Vocabulary::read(&path).unwrap_err().to_string();
+        assert!(e.ends_with("vocab.txt line 2: empty line; a vocabulary has one term per line (the empty term is written `\\e`)"), "{e}");
     }
 
     #[test]
