@@ -489,6 +489,40 @@ fn eval_scores_assignments_against_labels() {
         1,
         "fake.csv.gz",
     );
+
+    // Three documents: too few for the silhouette's vectorizer (min_df 2
+    // against max_df 0.5), and the label scores stand without it.
+    let corpus = fs::write(
+        dir.path().join("s.txt"),
+        "alpha beta\n\ngamma delta\n\nalpha gamma\n",
+    );
+    corpus.unwrap();
+    let s = dir.path().join("s.txt");
+    let (sa, sl) = (dir.path().join("sa.csv"), dir.path().join("sl.csv"));
+    fs::write(&sa, "id,topic\ns.txt#0,0\ns.txt#1,1\ns.txt#2,0\n").unwrap();
+    fs::write(&sl, "id,label\ns.txt#0,x\ns.txt#1,y\ns.txt#2,y\n").unwrap();
+    let r = run([
+        "eval",
+        &arg(&sa),
+        "--labels",
+        &arg(&sl),
+        "--corpus",
+        &arg(&s),
+        "--json",
+    ]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning: no silhouette: "),
+        "{}",
+        r.stderr
+    );
+    let m: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        (m["scored"].as_u64(), m["silhouette"].is_null()),
+        (Some(3), true)
+    );
+    // scikit-learn's adjusted_rand_score(["x", "y", "y"], [0, 1, 0]).
+    assert!((m["adjusted_rand_index"].as_f64().unwrap() + 0.5).abs() < 1e-12);
 }
 
 /// Outputs go where their names say: `-` is standard output (in place of

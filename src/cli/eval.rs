@@ -107,7 +107,18 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         None => None,
         Some(c) => {
             let texts: Vec<&str> = c.documents.iter().map(|d| d.text.as_str()).collect();
-            ClusterJob::silhouette_of(&texts, &topics).map_err(topica_error)?
+            match ClusterJob::silhouette_of(&texts, &topics) {
+                // Too few documents for the vectorizer (its df bounds, or no
+                // term left): the label scores stand without it.
+                Err(topica::Error::Fit(why)) => {
+                    eprintln!(
+                        "topica: warning: no silhouette: the default vectorizer of `topica \
+                         cluster` cannot run on this corpus: {why}"
+                    );
+                    None
+                }
+                other => other.map_err(topica_error)?,
+            }
         }
     };
     // Written into a String, which cannot fail (`fmt::Write`).
