@@ -86,12 +86,12 @@ pub(crate) fn stop_words(
         None | Some("none") => None,
         Some(spec) => Some(match spec.parse::<StopWordList>() {
             Ok(list) => list,
-            Err(_) if std::path::Path::new(spec).exists() => {
-                StopWordList::from_file(spec).map_err(topica_error)?
-            }
-            Err(unknown) => {
-                return Err(topica_error(topica::ParamError::new("stop_words", unknown)));
-            }
+            Err(unknown) => match stop_word_file(Some(spec)) {
+                Some((_, path)) => StopWordList::from_file(path).map_err(topica_error)?,
+                None => {
+                    return Err(topica_error(topica::ParamError::new("stop_words", unknown)));
+                }
+            },
         }),
     })
 }
@@ -106,11 +106,14 @@ pub(crate) fn input_files(inputs: &[std::path::PathBuf]) -> Vec<(&'static str, &
         .collect()
 }
 
-/// The file of `--stop-words`, when it names one rather than a list.
+/// The file of `--stop-words`, when it names one rather than a list: a
+/// list's name wins over a file of that name; anything that exists is read
+/// as a file (so that a directory is an error naming it, not an unknown
+/// list). [`stop_words`] reads it; outputs are checked against it.
 pub(crate) fn stop_word_file(spec: Option<&str>) -> Option<(&'static str, &std::path::Path)> {
-    let spec = spec?;
+    let spec = spec.filter(|&s| s != "none")?;
     let path = std::path::Path::new(spec);
-    (spec.parse::<topica::analyze::StopWordList>().is_err() && path.is_file())
+    (spec.parse::<topica::analyze::StopWordList>().is_err() && path.exists())
         .then_some(("stop-words", path))
 }
 
