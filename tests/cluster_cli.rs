@@ -613,7 +613,7 @@ fn outputs_go_to_standard_output_gzip_and_through_links() {
     );
     // k-means' options with hierarchical clustering, --k-range with a fixed
     // k, LSA's options in TF-IDF space: each named, the run unchanged.
-    let plain = run([
+    let hierarchical = [
         "cluster",
         NEWS,
         "--method",
@@ -622,16 +622,9 @@ fn outputs_go_to_standard_output_gzip_and_through_links() {
         "4",
         "-o",
         "-",
-    ]);
-    let r = run([
-        "cluster",
-        NEWS,
-        "--method",
-        "hierarchical",
-        "--k",
-        "4",
-        "-o",
-        "-",
+    ];
+    let plain = run(hierarchical);
+    let r = run(hierarchical.into_iter().chain([
         "--n-init",
         "5",
         "--max-iter",
@@ -644,7 +637,7 @@ fn outputs_go_to_standard_output_gzip_and_through_links() {
         "none",
         "--k-range",
         "2,5",
-    ]);
+    ]));
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     for option in [
         "--n-init",
