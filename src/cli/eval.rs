@@ -36,7 +36,8 @@ pub struct EvalArgs {
 
     /// The corpus the topics were found in: with it, the silhouette (cosine)
     /// of the topics is computed on TF-IDF vectors with `topica cluster`'s
-    /// default vectorizer, outliers left out.
+    /// default vectorizer, outliers left out. One input each (a file, a
+    /// directory or `-`); repeat --corpus for several.
     #[arg(long, value_name = "INPUT")]
     pub corpus: Vec<PathBuf>,
 
