@@ -51,7 +51,9 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "D")]
     pub distance_threshold: Option<f64>,
 
-    /// Dimensions of the LSA reduction (lsa-kmeans) [default: 100].
+    /// Dimensions of the LSA reduction: the space of lsa-kmeans, and the one
+    /// --coords projects from (capped below the number of documents)
+    /// [default: 100].
     #[arg(long, value_name = "N")]
     pub n_components: Option<usize>,
 
