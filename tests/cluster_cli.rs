@@ -896,10 +896,10 @@ fn ambiguous_inputs_are_refused_or_flagged() {
 
     let records = write(
         "records.jsonl",
-        "{\"id\": \"a\", \"text\": \"cat dog\", \"l\": 1, \"t\": [\"x\"]}\n\
-         {\"id\": \"b\", \"text\": \"cat dog\", \"l\": 1.0, \"t\": [\"x\"]}\n\
-         {\"id\": \"c\", \"text\": \"fish bird\", \"l\": 2, \"t\": [\"y\"]}\n\
-         {\"id\": \"d\", \"text\": \"fish bird\", \"l\": 2, \"t\": [\"y\"]}\n",
+        "{\"id\": \"a\", \"text\": \"cat dog\", \"l\": 1, \"t\": [\"x\"], \"n\": 1}\n\
+         {\"id\": \"b\", \"text\": \"cat dog\", \"l\": 1.0, \"t\": [\"x\"], \"n\": 2}\n\
+         {\"id\": \"c\", \"text\": \"fish bird\", \"l\": 2, \"t\": [\"y\"], \"n\": 3}\n\
+         {\"id\": \"d\", \"text\": \"fish bird\", \"l\": 2, \"t\": [\"y\"], \"n\": 4}\n",
     );
     let small = ["--k", "2", "--min-df", "1", "--max-df", "1.0"];
     let mut args = vec!["cluster", records.as_str()];
@@ -925,6 +925,10 @@ fn ambiguous_inputs_are_refused_or_flagged() {
         "{}",
         r.stderr
     );
+    // Ids that happen to be the line numbers are ids all the same.
+    let r = run(with(&["--id-field", "n", "-q"]));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
 
     // Labels whose ids match no document are counted.
     let mut labels = String::from("id,label\n");

@@ -1,5 +1,7 @@
 //! CSV: a header row naming the text column, then one document per record.
 
+use std::sync::atomic::Ordering;
+
 use serde_json::{Map, Value};
 
 use super::Document;
@@ -89,7 +91,10 @@ pub(super) fn documents(text: &str, ctx: &Context<'_>) -> Result<Parsed> {
             ));
         }
         let id = match id_column.map(|i| &record[i]) {
-            Some(id) if !id.is_empty() => id.to_string(),
+            Some(id) if !id.is_empty() => {
+                ctx.ids_found.store(true, Ordering::Relaxed);
+                id.to_string()
+            }
             _ => line.to_string(),
         };
         let mut fields = Map::new();
@@ -240,6 +245,7 @@ mod tests {
             source: Arc::from("d/a.csv"),
             name: "a.csv",
             options,
+            ids_found: Default::default(),
         };
         let (documents, notes, warning) = documents(text, &ctx)?;
         assert!(notes.is_empty());
@@ -368,6 +374,7 @@ mod tests {
             source: Arc::from("d/a.csv"),
             name: "a.csv",
             options: &options,
+            ids_found: Default::default(),
         };
         let text = "id,text\n1,ok\n2,\"open quote\n3,swallowed\n4,too\n\n";
         let (docs, _, warning) = documents(text, &ctx).unwrap();

@@ -3,6 +3,7 @@
 
 use std::io::Read;
 use std::ops::Range;
+use std::sync::atomic::Ordering;
 
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -320,8 +321,14 @@ fn record_document(
     };
     let id_field = &ctx.options.id_field;
     let id = match fields.remove(id_field) {
-        Some(Value::String(id)) => id,
-        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(id)) => {
+            ctx.ids_found.store(true, Ordering::Relaxed);
+            id
+        }
+        Some(Value::Number(n)) => {
+            ctx.ids_found.store(true, Ordering::Relaxed);
+            n.to_string()
+        }
         None | Some(Value::Null) => line.to_string(),
         Some(other) => {
             return Err(error(format!(
@@ -403,6 +410,7 @@ mod tests {
             source: Arc::from("d/a.jsonl"),
             name: "a.jsonl",
             options,
+            ids_found: Default::default(),
         };
         let opened = open_stream(Cursor::new(bytes.to_vec())).unwrap();
         let (documents, notes, warning) = read_blocks(opened, &ctx, block_len, chunk_len)?;
@@ -571,6 +579,7 @@ mod tests {
             source: Arc::from("a.jsonl"),
             name: "a.jsonl",
             options: &ReadOptions::default(),
+            ids_found: Default::default(),
         };
         let text = "\r\n {\"text\": \"a\", \"id\": null} \r\n\n\t{\"text\": \"b\\nc\"}\n\n";
         let newlines = count_newlines(text.as_bytes());

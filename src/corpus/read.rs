@@ -8,6 +8,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -27,6 +28,9 @@ pub(super) struct Context<'a> {
     pub name: &'a str,
     /// The options.
     pub options: &'a ReadOptions,
+    /// Whether a record had a value in `options.id_field` (JSON Lines and
+    /// CSV; their parsers set it, from any thread).
+    pub ids_found: AtomicBool,
 }
 
 /// What one source gave.
@@ -93,6 +97,7 @@ fn context<'a>(path: &'a Path, name: &'a str, options: &'a ReadOptions) -> Conte
         source: Arc::from(path.to_string_lossy()),
         name,
         options,
+        ids_found: AtomicBool::new(false),
     }
 }
 
@@ -230,7 +235,7 @@ fn read_opened(opened: Opened<'_>, format: Format, ctx: &Context<'_>) -> Result<
     if format != Format::Text
         && id_field != &ReadOptions::default().id_field
         && !documents.is_empty()
-        && documents.iter().all(|d| d.id == d.line.to_string())
+        && !ctx.ids_found.load(Ordering::Relaxed)
     {
         warnings.push(format!(
             "{}: no record has a value in the field `{id_field}` (--id-field){}, so the ids are \

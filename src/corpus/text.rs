@@ -261,6 +261,7 @@ mod tests {
             source: Arc::from("dir/sub/a.txt"),
             name: "sub/a.txt",
             options: &options,
+            ids_found: Default::default(),
         };
         let (docs, notes) = documents("\n x \n\ny\n", &ctx).unwrap();
         assert!(notes.is_empty());
