@@ -466,3 +466,23 @@ fn newsgroups_singular_values_match_scikit_learns() {
     assert_orthonormal_rows(svd.components(), 1e-10, "20newsgroups_clean");
     assert_eq!(z.dim(), (18846, 100));
 }
+
+/// A huge `n_oversamples` (any usize is accepted by `check`) is capped by the
+/// matrix's shape like any other: `usize::MAX` once overflowed the number of
+/// sampled directions and panicked on slicing the first `n_components`.
+#[test]
+fn any_number_of_oversamples_is_capped_by_the_shape() {
+    let x = news();
+    let capped = TruncatedSvd::params(5)
+        .n_oversamples(usize::MAX)
+        .fit(&x)
+        .unwrap();
+    let limit = x.rows().min(x.cols()) - 5;
+    let same = TruncatedSvd::params(5)
+        .n_oversamples(limit)
+        .fit(&x)
+        .unwrap();
+    assert_eq!(capped.n_components(), 5);
+    assert_eq!(capped.singular_values(), same.singular_values());
+    assert_eq!(capped.components(), same.components());
+}

@@ -279,7 +279,9 @@ impl TruncatedSvdParams {
     ) -> Result<(Array2<f64>, Array1<f64>)> {
         let (n, d) = x.shape();
         let k = self.n_components;
-        let l = (k + self.n_oversamples).min(n).min(d);
+        // Saturating: `n_oversamples` is any usize (usize::MAX wrapped `l`
+        // below `k`, and the slicing of the first `k` columns panicked).
+        let l = k.saturating_add(self.n_oversamples).min(n).min(d);
         // scikit-learn: "this implementation is a bit faster with smaller shape[1]".
         let transposed = n < d;
         let (m, mt) = if transposed { (xt, x) } else { (x, xt) };

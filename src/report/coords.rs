@@ -284,18 +284,20 @@ fn project(z: &Array2<f64>, labels: &[i64], dims: usize) -> (Array2<f64>, Coords
     let mu = mean_rows(z, (0..n).collect::<Vec<_>>().as_slice());
 
     // Step 2: the size-weighted scatter of the topic centroids.
-    let k = labels.iter().map(|&l| l + 1).max().unwrap_or(0).max(0) as usize;
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
+    // By label, in increasing order: labels are any numbers (a vector
+    // indexed by them took the largest label's worth of memory, and 2^40
+    // aborted the process; i64::MAX overflowed).
+    let mut members: std::collections::BTreeMap<i64, Vec<usize>> = Default::default();
     for (i, &l) in labels.iter().enumerate() {
         if l >= 0 {
-            members[l as usize].push(i);
+            members.entry(l).or_default().push(i);
         }
     }
     let clustered: Vec<usize> = (0..n).filter(|&i| labels[i] >= 0).collect();
     let mut between = Array2::<f64>::zeros((r, r));
     if !clustered.is_empty() {
         let m = mean_rows(z, &clustered);
-        for group in members.iter().filter(|g| !g.is_empty()) {
+        for group in members.values() {
             let d = &mean_rows(z, group) - &m;
             let w = group.len() as f64 / clustered.len() as f64;
             add_outer(&mut between, &d, w);
@@ -453,6 +455,27 @@ mod tests {
     fn n_components_cannot_be_zero() {
         let e = CoordsParams::new(2).n_components(0).check().unwrap_err();
         assert_eq!(e.name, "n_components");
+    }
+
+    /// Topic labels are any non-negative numbers: the map depends on which
+    /// documents share one, not on their values (2^40 once aborted on a
+    /// vector of that many topics, i64::MAX overflowed).
+    #[test]
+    fn labels_of_any_size_give_the_same_map() {
+        let x = csr(&array![
+            [1.0, 0.1, 0.0],
+            [0.9, 0.2, 0.0],
+            [0.0, 1.0, 0.1],
+            [0.1, 0.9, 0.0],
+            [0.0, 0.1, 1.0],
+            [0.1, 0.0, 0.9]
+        ]);
+        let small = Coords::params(2).fit(&x, &[0, 0, 1, 1, 2, -1]).unwrap();
+        let large = Coords::params(2)
+            .fit(&x, &[5, 5, 1 << 40, 1 << 40, i64::MAX, -1])
+            .unwrap();
+        assert_eq!(small, large);
+        assert_eq!(small.info().projection, "topic-centroid-pca");
     }
 
     #[test]
