@@ -534,6 +534,14 @@ impl ClusterParams {
                 x.rows()
             )));
         }
+        // A NaN row has a NaN norm, neither zero (no terms) nor positive
+        // (kept): it was silently left out, topic -1 without an outlier
+        // reason. Every method refuses such rows, as k-means does.
+        if let Some(i) = x.first_non_finite() {
+            return Err(Error::Fit(format!(
+                "row {i} holds a NaN or infinite value: clustering needs finite values"
+            )));
+        }
         let n = x.rows();
         let neighbours = Neighbours::of(groups);
         let own_norms: Vec<f64> = (0..n).map(|i| x.norm(i)).collect();
@@ -891,7 +899,10 @@ impl ClusterParams {
         let params = KMeans::params_with_rng(k, rng)
             .n_runs(self.runs(false, z.nrows()).n_init)
             .max_n_iterations(self.max_iter as u64)
-            .tolerance(self.tol)
+            // linfa refuses a tolerance of 0 (it stops when the centroids
+            // move less than it); the smallest positive one stops when they
+            // no longer move, what `tol = 0` means, which `check` accepts.
+            .tolerance(self.tol.max(f64::MIN_POSITIVE))
             .init_method(KMeansInit::KMeansPlusPlus);
         let fail = |e: &dyn fmt::Display| Error::Fit(format!("linfa k-means with k = {k}: {e}"));
         let model = match self.batch_size {
@@ -1290,6 +1301,70 @@ mod tests {
         assert_eq!(again.labels, clustering.labels);
         for (a, b) in again.scores.iter().zip(&clustering.scores) {
             assert!((a - b).abs() <= 1e-12, "{a} against {b}");
+        }
+    }
+    /// A NaN or infinite value is refused by every method, naming its row
+    /// (a NaN row was once left out silently: topic -1, no outlier reason).
+    #[test]
+    fn rows_with_nan_or_infinite_values_are_refused() {
+        let x: SparseMatrix<f64> = sprs::TriMatI::<f64, u32>::from_triplets(
+            (6, 2),
+            vec![0, 1, 2, 3, 4, 5],
+            vec![0, 0, 0, 1, 1, 1],
+            vec![1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+        )
+        .to_csr();
+        for method in [Method::Kmeans, Method::LsaKmeans, Method::Hierarchical] {
+            let params = ClusterParams {
+                k: KChoice::Fixed(2),
+                method,
+                n_components: 2,
+                ..ClusterParams::default()
+            };
+            assert!(params.fit(&x, &[None; 6]).is_ok(), "{method}");
+            for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                let mut y = x.clone();
+                y.data_mut()[4] = bad;
+                let err = params.fit(&y, &[None; 6]).unwrap_err().to_string();
+                assert_eq!(
+                    err, "row 4 holds a NaN or infinite value: clustering needs finite values",
+                    "{method}, {bad}"
+                );
+            }
+        }
+    }
+    /// `tol = 0` passes `check` and is run by every method: linfa's k-means
+    /// (lsa-kmeans, with full passes or mini-batches) once refused it after
+    /// the SVD, "tolerance must be greater than 0".
+    #[test]
+    fn a_tolerance_of_zero_is_run_by_every_method() {
+        use crate::corpus::{Corpus, ReadOptions};
+        use crate::vectorize::TfidfVectorizer;
+        let corpus = Corpus::read(&["data/news"], &ReadOptions::default()).unwrap();
+        let (_, x) = TfidfVectorizer::params()
+            .stop_words(Some(crate::analyze::StopWordList::English))
+            .fit_transform(&corpus.texts())
+            .unwrap();
+        let groups = vec![None; x.n_documents()];
+        for (method, batch_size) in [
+            (Method::Kmeans, None),
+            (Method::Kmeans, Some(16)),
+            (Method::LsaKmeans, None),
+            (Method::LsaKmeans, Some(16)),
+            (Method::Hierarchical, None),
+        ] {
+            let params = ClusterParams {
+                k: KChoice::Fixed(3),
+                method,
+                batch_size,
+                tol: 0.0,
+                n_components: 10,
+                ..ClusterParams::default()
+            };
+            params.check().unwrap();
+            let c = params.fit(x.matrix(), &groups).unwrap();
+            assert_eq!(c.labels.len(), 74, "{method}, {batch_size:?}");
+            assert!(c.labels.iter().any(|&l| l >= 0), "{method}, {batch_size:?}");
         }
     }
 }
