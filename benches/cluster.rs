@@ -105,7 +105,7 @@ fn newsgroups(c: &mut Criterion) {
     let mut g = group(c, "context");
     g.bench_function("blend_texts_of_10", |b| {
         b.iter(|| {
-            let blended = context.blend(x, &texts_of_ten);
+            let blended = context.blend(x, &texts_of_ten).unwrap();
             assert_eq!(blended.rows(), n);
             assert!(blended.nnz() > 3 * x.nnz());
             blended.nnz()

@@ -245,7 +245,7 @@ fn main() -> anyhow::Result<()> {
             .min_df(2u64)
             .max_df(0.5)
             .fit_transform(&set.texts)?;
-        let x = &model.reweight_idf(x.matrix(), ClusterJob::DEFAULT_IDF_POWER);
+        let x = &model.reweight_idf(x.matrix(), ClusterJob::DEFAULT_IDF_POWER)?;
         let scored: Vec<usize> = (0..set.texts.len())
             .filter(|&i| set.labels[i] != "noise")
             .collect();

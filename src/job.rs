@@ -228,7 +228,7 @@ impl ClusterJob {
         // The clustering space: the TF-IDF rows reweighted in place (the
         // vectorizer's own values are not needed after this).
         let (mut x, _) = tfidf.into_parts();
-        model.reweight_idf_in_place(&mut x, self.idf_power);
+        model.reweight_idf_in_place(&mut x, self.idf_power)?;
         let x = &x;
         let counts = KeptCounts::new(counts.into_parts().0, x);
 
@@ -946,7 +946,7 @@ mod tests {
             .fit_transform_with_counts(&texts)
             .unwrap();
         let (mut x, _) = tfidf.into_parts();
-        model.reweight_idf_in_place(&mut x, 2.0);
+        model.reweight_idf_in_place(&mut x, 2.0).unwrap();
         let counts = counts.into_parts().0;
         assert!(counts.data().iter().any(|&v| v > 1.0), "some word repeats");
         let kept = KeptCounts::new(counts.clone(), &x);

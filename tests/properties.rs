@@ -673,7 +673,7 @@ fn kmeans_has_no_empty_cluster_and_its_objective_never_falls() {
                 );
                 // inertia = sum |x|^2 + 1 - 2 |x| cos: never NaN, and finite
                 // unless a squared value itself overflows.
-                let inertia = km.inertia(&x);
+                let inertia = km.inertia(&x).unwrap();
                 prop_assert!(
                     inertia.is_finite()
                         || (inertia == f64::INFINITY && x.data().iter().any(|v| v.abs() > 1e150)),
@@ -1251,7 +1251,7 @@ fn cosine_methods_are_scale_invariant_at_extreme_magnitudes() {
             .map(|hits| hits.iter().map(|h| h.score).collect())
             .collect();
         let silhouette = topica::metrics::silhouette_samples_cosine(x, km.labels()).unwrap();
-        let predicted: Vec<f64> = km.predict(x).iter().map(|p| p.1).collect();
+        let predicted: Vec<f64> = km.predict(x).unwrap().iter().map(|p| p.1).collect();
         (
             [km.similarities().to_vec(), silhouette, predicted].concat(),
             distances,

@@ -122,13 +122,31 @@ impl ContextParams {
     ///     (4, 2), vec![0, 1, 2, 3], vec![0, 1, 0, 1], vec![1.0, 1.0, 1.0, 1.0],
     /// ).to_csr();
     /// let groups = [Some(0), Some(0), Some(0), None];
-    /// let b = ContextParams { window: 1, weight: 1.0, floor: 1.0 }.blend(&x, &groups);
+    /// let b = ContextParams { window: 1, weight: 1.0, floor: 1.0 }.blend(&x, &groups)?;
     /// let middle = b.outer_view(1).unwrap();
     /// assert_eq!(middle.indices(), &[0, 1]); // takes in both neighbours
     /// assert_eq!(b.outer_view(3).unwrap().indices(), &[1]); // a record stays itself
+    /// // One group per row, and parameters that `check`.
+    /// assert!(ContextParams::default().blend(&x, &groups[..3]).is_err());
+    /// # Ok::<(), topica::Error>(())
     /// ```
-    pub fn blend(&self, x: &SparseMatrix<f64>, groups: &[Option<usize>]) -> SparseMatrix<f64> {
-        self.blend_with(x, &Neighbours::of(groups))
+    ///
+    /// Fails when the parameters do not [`check`](Self::check) or `groups`
+    /// does not have one entry per row of `x`.
+    pub fn blend(
+        &self,
+        x: &SparseMatrix<f64>,
+        groups: &[Option<usize>],
+    ) -> crate::error::Result<SparseMatrix<f64>> {
+        self.check()?;
+        if groups.len() != x.rows() {
+            return Err(crate::error::Error::Fit(format!(
+                "{} groups given for {} rows: give one group per row",
+                groups.len(),
+                x.rows()
+            )));
+        }
+        Ok(self.blend_with(x, &Neighbours::of(groups)))
     }
 
     /// [`blend`](Self::blend) with the rows' [`Neighbours`] already linked
@@ -423,7 +441,7 @@ mod tests {
             let groups: Vec<Option<usize>> = order.iter().map(|&i| group(i)).collect();
             let (_, x) = TfidfVectorizer::params().fit_transform(&texts).unwrap();
             let x = x.matrix().clone();
-            let blended = ContextParams::default().blend(&x, &groups);
+            let blended = ContextParams::default().blend(&x, &groups).unwrap();
             assert!(ContextParams::default().blends(&groups));
             (x, blended)
         };
@@ -514,7 +532,7 @@ mod tests {
                 weight: 1.0,
                 floor,
             };
-            let b = params.blend(&x, &groups);
+            let b = params.blend(&x, &groups).unwrap();
             assert_eq!(b.outer_view(1).unwrap().nnz(), 0, "floor {floor}");
             assert!(b.data().iter().all(|v| v.is_finite()), "floor {floor}");
             // Row 0 takes in row 1's stored zero, nothing else.
@@ -570,7 +588,7 @@ mod tests {
                     weight,
                     floor,
                 };
-                let got = params.blend(x, groups);
+                let got = params.blend(x, groups).unwrap();
                 let want = blend_by_sorting(&params, x, groups);
                 assert_eq!(got.rows(), want.len());
                 for (i, (indices, data)) in want.iter().enumerate() {
@@ -584,6 +602,38 @@ mod tests {
                     assert_eq!(bits(row.data()), bits(data), "row {i}, window {window}");
                 }
             }
+        }
+    }
+    /// Groups of another length (once an assertion's panic) and parameters
+    /// that do not check are refused.
+    #[test]
+    fn blend_refuses_a_group_count_other_than_the_rows_and_bad_params() {
+        let x: SparseMatrix<f64> = sprs::TriMatI::<f64, u32>::from_triplets(
+            (3, 2),
+            vec![0, 1, 2],
+            vec![0, 1, 0],
+            vec![1.0, 1.0, 1.0],
+        )
+        .to_csr();
+        let params = ContextParams::default();
+        assert_eq!(params.blend(&x, &[Some(0); 3]).unwrap().rows(), 3);
+        for groups in [&[Some(0)][..], &[Some(0); 4][..], &[]] {
+            let err = params.blend(&x, groups).unwrap_err().to_string();
+            assert_eq!(
+                err,
+                format!(
+                    "{} groups given for 3 rows: give one group per row",
+                    groups.len()
+                )
+            );
+        }
+        for (weight, floor) in [(f64::NAN, 0.1), (1.5, 0.1), (1.0, -0.1)] {
+            let bad = ContextParams {
+                window: 1,
+                weight,
+                floor,
+            };
+            assert!(bad.blend(&x, &[Some(0); 3]).unwrap_err().is_usage());
         }
     }
 }

@@ -403,11 +403,21 @@ impl SphericalKMeans {
     }
 
     /// The sum over rows of the squared Euclidean distance to their centroid,
-    /// `|x|^2 + 1 - 2 cos` (for unit rows `2 - 2 cos`).
-    pub fn inertia<R: Rows>(&self, x: &R) -> f64 {
-        (0..x.n_rows())
+    /// `|x|^2 + 1 - 2 cos` (for unit rows `2 - 2 cos`). `x` must be the rows
+    /// it was fitted on: fails when their number or their features differ.
+    pub fn inertia<R: Rows>(&self, x: &R) -> Result<f64> {
+        if x.n_rows() != self.similarities.len() || x.dim() != self.centroids.dim() {
+            return Err(Error::Fit(format!(
+                "the inertia is of the rows the k-means was fitted on ({} x {}), got {} x {}",
+                self.similarities.len(),
+                self.centroids.dim(),
+                x.n_rows(),
+                x.dim()
+            )));
+        }
+        Ok((0..x.n_rows())
             .map(|i| x.norm_sq(i) + 1.0 - 2.0 * x.norm(i) * self.similarities[i])
-            .sum()
+            .sum())
     }
 
     /// Iterations (passes for mini-batch) of the kept run.
@@ -415,9 +425,38 @@ impl SphericalKMeans {
         self.n_iter
     }
 
-    /// Assigns new rows to the nearest centroid: `(cluster, cosine)` per row.
-    pub fn predict<R: Rows>(&self, x: &R) -> Vec<(usize, f64)> {
-        assign(x, &self.centroids)
+    /// Assigns new rows to the nearest centroid: `(cluster, cosine)` per row
+    /// (a zero row gets `(0, 0.0)`).
+    ///
+    /// Fails when the rows do not have the centroids' number of features, or
+    /// hold a NaN or infinite value.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use topica::cluster::SphericalKMeansParams;
+    ///
+    /// let x = array![[1.0, 0.0], [0.96, 0.28], [0.0, 1.0], [0.28, 0.96]];
+    /// let km = SphericalKMeansParams::new(2).seed(7).fit(&x.view())?;
+    /// let new = km.predict(&array![[0.9, 0.1]].view())?;
+    /// assert_eq!(new[0].0, km.labels()[0]);
+    /// assert!(km.predict(&array![[1.0, 0.0, 0.0]].view()).is_err());
+    /// # Ok::<(), topica::Error>(())
+    /// ```
+    pub fn predict<R: Rows>(&self, x: &R) -> Result<Vec<(usize, f64)>> {
+        if x.dim() != self.centroids.dim() {
+            return Err(Error::Fit(format!(
+                "the rows have {} features but the k-means was fitted on {}: predict rows \
+                 of the same space",
+                x.dim(),
+                self.centroids.dim()
+            )));
+        }
+        if let Some(i) = x.first_non_finite() {
+            return Err(Error::Fit(format!(
+                "row {i} holds a NaN or infinite value: k-means needs finite values"
+            )));
+        }
+        Ok(assign(x, &self.centroids))
     }
 }
 
@@ -1859,5 +1898,33 @@ mod tests {
                 &format!("{params:?}"),
             );
         }
+    }
+    /// New rows of another width, or with NaN, are refused by `predict`
+    /// (a dense row of 3 features against 2 once panicked on a slice, and a
+    /// sparse one was assigned silently); `inertia` takes only the rows it
+    /// was fitted on (more once panicked, fewer gave a partial sum).
+    #[test]
+    fn predict_and_inertia_refuse_rows_of_another_shape() {
+        let x = blobs(1);
+        let km = SphericalKMeansParams::new(3).fit(&x.view()).unwrap();
+        let same: Vec<usize> = km.predict(&x.view()).unwrap().iter().map(|p| p.0).collect();
+        assert_eq!(same, km.labels());
+        let wide = Array2::<f64>::ones((2, 6));
+        let err = km.predict(&wide.view()).unwrap_err().to_string();
+        assert!(
+            err.contains("the rows have 6 features but the k-means was fitted on 5"),
+            "{err}"
+        );
+        let sparse: crate::vectorize::SparseMatrix<f64> =
+            sprs::TriMatI::<f64, u32>::from_triplets((1, 7), vec![0], vec![6], vec![1.0]).to_csr();
+        assert!(km.predict(&sparse).is_err());
+        let mut nan = x.slice(ndarray::s![..2, ..]).to_owned();
+        nan[[1, 2]] = f64::NAN;
+        let err = km.predict(&nan.view()).unwrap_err().to_string();
+        assert!(err.starts_with("row 1 holds a NaN"), "{err}");
+        assert!(km.inertia(&x.view()).unwrap() >= 0.0);
+        assert!(km.inertia(&x.slice(ndarray::s![..3, ..])).is_err());
+        let more = ndarray::concatenate![ndarray::Axis(0), x, x];
+        assert!(km.inertia(&more.view()).is_err());
     }
 }

@@ -1256,7 +1256,7 @@ mod tests {
                 ..ClusterParams::default()
             };
             let (clustering, space) = params.fit_marked_in_space(&x, &groups, &[]).unwrap();
-            let blended = params.context.blend(&x, &groups);
+            let blended = params.context.blend(&x, &groups).unwrap();
             assert_eq!(space.shape(), (7, 4));
             assert_eq!(space.indptr().raw_storage(), blended.indptr().raw_storage());
             assert_eq!(space.indices(), blended.indices(), "window {window}");

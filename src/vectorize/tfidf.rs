@@ -115,25 +115,47 @@ impl TfidfVectorizer {
     ///
     /// let docs = ["musk posts on x", "home office monitors musk posts", "grok images"];
     /// let (model, x) = TfidfVectorizer::params().fit_transform(&docs)?;
-    /// let y = model.reweight_idf(x.matrix(), 2.0);
+    /// let y = model.reweight_idf(x.matrix(), 2.0)?;
     /// // "musk" (in two documents) weighs less against "office" (in one).
     /// let (musk, office) = (model.vocabulary().get("musk").unwrap(), model.vocabulary().get("office").unwrap());
     /// let ratio = |m: &topica::vectorize::SparseMatrix| m.get(1, musk).unwrap() / m.get(1, office).unwrap();
     /// assert!(ratio(&y) < ratio(x.matrix()));
-    /// assert_eq!(model.reweight_idf(x.matrix(), 1.0), *x.matrix());
+    /// assert_eq!(model.reweight_idf(x.matrix(), 1.0)?, *x.matrix());
+    /// // Rows of another vocabulary, or a power that is not a number, are refused.
+    /// assert!(model.reweight_idf(&topica::vectorize::SparseMatrix::zero((1, 99)), 2.0).is_err());
+    /// assert!(model.reweight_idf(x.matrix(), f64::NAN).is_err());
     /// # Ok::<(), topica::Error>(())
     /// ```
-    pub fn reweight_idf(&self, x: &SparseMatrix<f64>, power: f64) -> SparseMatrix<f64> {
+    ///
+    /// Fails when `x` does not have one column per term of the vocabulary,
+    /// or when `power` is not a finite number.
+    pub fn reweight_idf(&self, x: &SparseMatrix<f64>, power: f64) -> Result<SparseMatrix<f64>> {
         let mut out = x.clone();
-        self.reweight_idf_in_place(&mut out, power);
-        out
+        self.reweight_idf_in_place(&mut out, power)?;
+        Ok(out)
     }
 
     /// [`reweight_idf`](Self::reweight_idf) in place, without a copy of the
     /// matrix (`topica cluster` reweights the rows it vectorized this way).
-    pub fn reweight_idf_in_place(&self, x: &mut SparseMatrix<f64>, power: f64) {
+    /// Fails as `reweight_idf` does, leaving `x` as it was.
+    pub fn reweight_idf_in_place(&self, x: &mut SparseMatrix<f64>, power: f64) -> Result<()> {
+        let terms = self.vocabulary.len();
+        if x.cols() != terms {
+            return Err(Error::Fit(format!(
+                "the matrix has {} columns but the model has {terms} terms: reweight the \
+                 rows of this model's own transform",
+                x.cols()
+            )));
+        }
+        if !power.is_finite() {
+            return Err(crate::error::ParamError::new(
+                "idf_power",
+                format!("must be a finite number, got {power}"),
+            )
+            .into());
+        }
         if !self.params.use_idf || power == 1.0 {
-            return;
+            return Ok(());
         }
         let e = power - 1.0;
         // idf >= 1, so the factors idf^e are at least 1 when e > 0, and grow
@@ -190,6 +212,7 @@ impl TfidfVectorizer {
             normalize(row, norm);
         });
         *x = SparseMatrix::new(shape, indptr, indices, data);
+        Ok(())
     }
 
     /// The TF-IDF matrix of `docs`, with the fitted vocabulary and idf: terms
@@ -617,7 +640,7 @@ mod tests {
         let (model, x) = TfidfVectorizer::params().fit_transform(DOCS).unwrap();
         let x = x.matrix();
         for power in [2.0, 102.0, 260.0, 1e4] {
-            let y = model.reweight_idf(x, power);
+            let y = model.reweight_idf(x, power).unwrap();
             for i in 0..x.rows() {
                 let (a, b) = (x.outer_view(i).unwrap(), y.outer_view(i).unwrap());
                 let norm = crate::vectorize::l2_norm(b.data());
@@ -672,7 +695,7 @@ mod tests {
         let (model, x, counts) = params.fit_transform_with_counts(&texts).unwrap();
         let idf = model.idf().unwrap();
         for power in [0.0, 2.0, 3.5] {
-            let y = model.reweight_idf(x.matrix(), power);
+            let y = model.reweight_idf(x.matrix(), power).unwrap();
             assert_eq!(y.indices(), x.matrix().indices());
             for r in 0..texts.len() {
                 let c = counts.matrix().outer_view(r).unwrap();
@@ -688,7 +711,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(model.reweight_idf(x.matrix(), 1.0), *x.matrix());
+        assert_eq!(model.reweight_idf(x.matrix(), 1.0).unwrap(), *x.matrix());
         // "in" (the Independent's first paragraph) has no terms.
         let empty = (0..texts.len()).find(|&r| x.matrix().outer_view(r).unwrap().nnz() == 0);
         assert!(empty.is_some());
@@ -842,6 +865,37 @@ mod tests {
         assert_eq!(x64.matrix().indices(), x32.matrix().indices());
         for (a, b) in x64.matrix().data().iter().zip(x32.matrix().data()) {
             assert!((a - f64::from(*b)).abs() < 1e-6);
+        }
+    }
+    /// Rows of another vocabulary (a column past the idf once panicked on an
+    /// index) and powers that are not numbers (every value came out NaN) are
+    /// refused; the matrix is left as it was.
+    #[test]
+    fn reweighting_refuses_other_widths_and_nan_powers() {
+        let (model, x) = TfidfVectorizer::params().fit_transform(DOCS).unwrap();
+        let terms = model.vocabulary().len();
+        let wide: SparseMatrix<f64> = sprs::TriMatI::<f64, u32>::from_triplets(
+            (1, terms + 5),
+            vec![0],
+            vec![terms as u32 + 4],
+            vec![1.0],
+        )
+        .to_csr();
+        let err = model.reweight_idf(&wide, 2.0).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!(
+                "the matrix has {} columns but the model has {terms} terms",
+                terms + 5
+            )),
+            "{err}"
+        );
+        let mut narrow = SparseMatrix::zero((2, terms - 1));
+        assert!(model.reweight_idf_in_place(&mut narrow, 2.0).is_err());
+        for power in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let mut y = x.matrix().clone();
+            let err = model.reweight_idf_in_place(&mut y, power).unwrap_err();
+            assert!(err.is_usage(), "{power}");
+            assert_eq!(y, *x.matrix());
         }
     }
 }
