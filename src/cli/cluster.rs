@@ -79,8 +79,9 @@ pub struct ClusterArgs {
     /// Stop a k-means run (its Lloyd iterations, then its passes of
     /// Hartigan's moves) when its objective improves by less than this
     /// fraction. Refined runs leave Lloyd's iterations for the moves once
-    /// one improves it by less than 1% (or TOL, when larger) [default:
-    /// 0.0001].
+    /// one improves it by less than 1% (or TOL, when larger). lsa-kmeans
+    /// passes it to linfa's KMeans, which stops when the centroids move by
+    /// less than TOL in all (an absolute distance) [default: 0.0001].
     #[arg(long, value_name = "TOL")]
     pub tol: Option<f64>,
 

@@ -300,7 +300,9 @@ pub struct ClusterParams {
     pub refine: Refine,
     /// k-means iterations.
     pub max_iter: usize,
-    /// k-means tolerance.
+    /// k-means tolerance: for `kmeans`, the least relative improvement of
+    /// the objective that keeps a run going; for `lsa-kmeans`, linfa's
+    /// `tolerance`, the least total movement of the centroids (absolute).
     pub tol: f64,
     /// Seed of every random choice.
     pub seed: u64,
