@@ -78,8 +78,9 @@ impl CTfIdf {
     /// returns them) and each document's topic (`labels`, in `0..k`, or `-1`
     /// for an outlier, which counts for nothing).
     ///
-    /// Fails when `labels` and `counts` have different lengths, a label is
-    /// outside `-1..k`, or a count is negative or not finite. A topic without
+    /// Fails when `labels` and `counts` have different lengths, `k` is above
+    /// the number of documents (1 for none), a label is outside `-1..k`, or a
+    /// count is negative or not finite. A topic without
     /// documents (or whose documents have no terms) gets no weights.
     pub fn fit(counts: &SparseMatrix<f64>, labels: &[i64], k: usize) -> Result<CTfIdf> {
         let (n_documents, n_terms) = counts.shape();
@@ -96,6 +97,15 @@ impl CTfIdf {
         {
             return Err(Error::Fit(format!(
                 "c-TF-IDF: the counts must be finite and non-negative, found {x}"
+            )));
+        }
+        if k > n_documents.max(1) {
+            // More topics than documents leaves some empty whatever the
+            // labels; refused, so that a runaway k is an error, not an
+            // allocation of k lists that aborts the process.
+            return Err(Error::Fit(format!(
+                "c-TF-IDF: {k} topics for {n_documents} documents; give at most one topic per \
+                 document"
             )));
         }
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
@@ -407,5 +417,16 @@ mod tests {
         assert!(e.to_string().contains("non-negative"), "{e}");
         let e = CTfIdf::fit(&csr(&[&[1.0, f64::NAN]]), &[0], 1).unwrap_err();
         assert!(e.to_string().contains("finite"), "{e}");
+        // A runaway k is refused before anything is allocated for it.
+        let e = CTfIdf::fit(&x, &[0, 0, 1, 1, 1], 1 << 40).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("1099511627776 topics for 5 documents"),
+            "{e}"
+        );
+        assert!(
+            CTfIdf::fit(&x, &[0, 0, 1, 1, 1], 5).is_ok(),
+            "one a document"
+        );
     }
 }
