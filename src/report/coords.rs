@@ -109,8 +109,9 @@ impl CoordsParams {
     }
 
     /// Places the documents whose rows are `x` (TF-IDF or blended TF-IDF,
-    /// one per document) and whose topics are `labels` (-1: outlier) by the
-    /// projection described on [`Coords`].
+    /// one per document) and whose topics are `labels` (a negative label,
+    /// -1 by convention, is an outlier) by the projection described on
+    /// [`Coords`].
     ///
     /// Fails when `labels` and `x` differ in length.
     ///
