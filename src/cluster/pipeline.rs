@@ -575,12 +575,9 @@ impl ClusterParams {
         }
         let blends = self.context.blends_with(&neighbours);
         let space: Cow<'x, SparseMatrix<f64>> = if blends {
-            let blended = self.context.blend_with(x, &neighbours);
-            Cow::Owned(if kept.len() == n {
-                blended
-            } else {
-                select_rows(&blended, &kept)
-            })
+            // The rows with terms only (the others blend to empty rows).
+            let blended = self.context.blend_rows(x, &neighbours, &kept);
+            Cow::Owned(blended)
         } else if kept.len() == n
             && own_norms
                 .iter()
