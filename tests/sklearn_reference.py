@@ -817,9 +817,10 @@ def check_token_patterns(topica, tmp):
             ok = False
             continue
         expected = TfidfVectorizer(token_pattern=pattern).fit(texts).get_feature_names_out().tolist()
-        # --vocabulary-out writes a line break or backslash as \\n, \\r, \\\\.
+        # --vocabulary-out writes a line break or backslash as \\n, \\r, \\\\,
+        # and the empty term (patterns whose group can match nothing) as \\e.
         unescape = {"n": "\n", "r": "\r", "\\": "\\"}
-        actual = [re.sub(r"\\(.)", lambda m: unescape[m.group(1)], t)
+        actual = ["" if t == "\\e" else re.sub(r"\\(.)", lambda m: unescape[m.group(1)], t)
                   for t in read_vocabulary(vocabulary_path)]
         same = compare_vocabularies(expected, actual)
         print(f"  {pattern}: {'ok' if same else 'FAILED'} ({len(expected):,} terms)")
