@@ -510,18 +510,9 @@ impl ClusterJob {
         let truth: Vec<Option<String>> = match source {
             Labels::Field(field) => field_labels(&corpus.documents, field)?,
             Labels::File(path) => {
-                let map = read_labels(path)?;
-                let truth: Vec<Option<String>> = corpus
-                    .documents
-                    .iter()
-                    .map(|d| map.get(&d.id).cloned())
-                    .collect();
-                let ids: std::collections::HashSet<&str> =
-                    corpus.documents.iter().map(|d| d.id.as_str()).collect();
-                let unmatched = map.keys().filter(|k| !ids.contains(k.as_str())).count();
-                if unmatched > 0 {
-                    warnings.push(unmatched_labels(path, unmatched, map.len()));
-                }
+                let ids: Vec<&str> = corpus.documents.iter().map(|d| d.id.as_str()).collect();
+                let (truth, unmatched) = file_labels(path, &ids)?;
+                warnings.extend(unmatched);
                 truth
             }
         };
@@ -533,14 +524,23 @@ impl ClusterJob {
     }
 }
 
-/// The warning for `unmatched` of the `total` labels of the file `path`
-/// whose ids match no document.
-pub fn unmatched_labels(path: &Path, unmatched: usize, total: usize) -> String {
-    format!(
-        "{}: {unmatched} of its {total} labels have an id that matches no document; they are \
-         not scored",
-        path.display()
-    )
+/// The true label of each of `ids` from the labels file `path` (see
+/// [`read_labels`]), and a warning when some of the file's ids match none of
+/// them (an id mistyped, or a labels file of another corpus).
+pub fn file_labels(path: &Path, ids: &[&str]) -> Result<(Vec<Option<String>>, Option<String>)> {
+    let map = read_labels(path)?;
+    let truth = ids.iter().map(|&id| map.get(id).cloned()).collect();
+    let known: std::collections::HashSet<&str> = ids.iter().copied().collect();
+    let unmatched = map.keys().filter(|k| !known.contains(k.as_str())).count();
+    let warning = (unmatched > 0).then(|| {
+        format!(
+            "{}: {unmatched} of its {} labels have an id that matches no document; they are \
+             not scored",
+            path.display(),
+            map.len()
+        )
+    });
+    Ok((truth, warning))
 }
 
 /// A JSON value as text: strings as they are, anything else as written;

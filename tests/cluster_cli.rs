@@ -672,16 +672,7 @@ fn outputs_go_to_standard_output_gzip_and_through_links() {
         r.stderr
     );
     fails(
-        &[
-            "cluster",
-            NEWS,
-            "--method",
-            "hierarchical",
-            "--k",
-            "4",
-            "--distance-threshold",
-            "0.5",
-        ],
+        &[&hierarchical[..6], &["--distance-threshold", "0.5"]].concat(),
         2,
         "--distance-threshold",
     );

@@ -85,13 +85,9 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     }
     let (name, truth): (String, Vec<Option<String>>) = match (&args.labels, &args.label_field) {
         (Some(path), _) => {
-            let map = read_table(path, "id", "label").map_err(topica_error)?;
-            let truth: Vec<Option<String>> = ids.iter().map(|id| map.get(id).cloned()).collect();
-            let known: std::collections::HashSet<&String> = ids.iter().collect();
-            let unmatched = map.keys().filter(|k| !known.contains(k)).count();
-            if unmatched > 0 {
-                super::print_warnings(&[topica::job::unmatched_labels(path, unmatched, map.len())]);
-            }
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let (truth, unmatched) = topica::job::file_labels(path, &ids).map_err(topica_error)?;
+            super::print_warnings(unmatched.as_slice());
             (path.display().to_string(), truth)
         }
         (None, Some(field)) => {
